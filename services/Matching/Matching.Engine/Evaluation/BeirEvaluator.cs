@@ -1,0 +1,193 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace Matchmaking.Matching.Engine;
+
+/// <summary>Mean metrics over the queries that have at least one relevant document, and the measured speeds.</summary>
+/// <param name="QueriesPerSecond">Matching only: no loading, indexing or scoring of the metrics.</param>
+/// <param name="IndexedPerSecond">Corpus documents indexed per second, commit included.</param>
+public sealed record EvalResult(double NdcgAt10, double RecallAt100, double MrrAt10, int Queries, double QueriesPerSecond, double IndexedPerSecond);
+
+/// <summary>
+/// Runs a BEIR data set through the engine the way the service uses it: the corpus becomes open, public
+/// technologies, each query a need, and <see cref="IListingIndex.Match"/> ranks the technologies for it.
+/// </summary>
+public static class BeirEvaluator
+{
+    private static readonly Guid s_corpusOrganisation = new("6d3c2a3e-6f1b-4a53-9e1c-0f5b8f8e2b10");
+
+    /// <param name="top">How many candidates to ask for per query; Recall@100 needs at least 100.</param>
+    /// <param name="progress">Receives a line roughly every tenth of each phase.</param>
+    /// <param name="openIndex">Opens an empty index in the given folder; the embedded Lucene index when absent.</param>
+    public static EvalResult Evaluate(
+        string corpusPath,
+        string queriesPath,
+        string qrelsPath,
+        int top = 100,
+        Action<string>? progress = null,
+        Func<string, IListingIndex>? openIndex = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        progress ??= _ => { };
+        openIndex ??= path => new LuceneListingIndex(path);
+
+        var judgements = ReadQrels(qrelsPath);
+        var queries = ReadJsonLines(queriesPath)
+            .Where(q => judgements.TryGetValue(q.Id, out var graded) && graded.Values.Any(grade => grade > 0))
+            .ToList();
+        var corpus = ReadJsonLines(corpusPath).ToList();
+        progress($"Loaded {corpus.Count} documents, {queries.Count} queries with relevance judgements.");
+
+        var corpusIds = new Dictionary<Guid, string>(corpus.Count);
+        foreach (var document in corpus)
+        {
+            corpusIds[ToGuid(document.Id)] = document.Id;
+        }
+
+        var folder = Path.Combine(Path.GetTempPath(), $"matchmaking-beir-{Guid.NewGuid():N}");
+        try
+        {
+            using var index = openIndex(folder);
+
+            var indexing = Stopwatch.StartNew();
+            index.UpsertMany(Reporting(corpus.Select(AsTechnology), corpus.Count, "Indexed", "documents", progress, cancellationToken));
+            indexing.Stop();
+            var indexedPerSecond = corpus.Count / Math.Max(indexing.Elapsed.TotalSeconds, 1e-9);
+            progress(string.Create(CultureInfo.InvariantCulture, $"Indexed {corpus.Count} documents in {indexing.Elapsed.TotalSeconds:F1} s ({indexedPerSecond:F0}/s)."));
+
+            // Loads the analysers' dictionaries so the first query is not charged for them.
+            index.Match(AsNeed("warm-up", "warm-up 预热"), 1);
+
+            var rankings = new List<IReadOnlyList<string>>(queries.Count);
+            var searching = Stopwatch.StartNew();
+            foreach (var query in Reporting(queries, queries.Count, "Searched", "queries", progress, cancellationToken))
+            {
+                rankings.Add(index.Match(AsNeed(query.Id, query.Text), top).Select(c => corpusIds.GetValueOrDefault(c.Id, "")).ToList());
+            }
+
+            searching.Stop();
+            var queriesPerSecond = queries.Count / Math.Max(searching.Elapsed.TotalSeconds, 1e-9);
+
+            double ndcg = 0, recall = 0, mrr = 0;
+            for (var i = 0; i < queries.Count; i++)
+            {
+                var graded = judgements[queries[i].Id];
+                ndcg += RankingMetrics.NdcgAt(10, rankings[i], graded);
+                recall += RankingMetrics.RecallAt(100, rankings[i], graded);
+                mrr += RankingMetrics.ReciprocalRankAt(10, rankings[i], graded);
+            }
+
+            var count = Math.Max(1, queries.Count);
+            return new EvalResult(ndcg / count, recall / count, mrr / count, queries.Count, queriesPerSecond, indexedPerSecond);
+        }
+        finally
+        {
+            if (System.IO.Directory.Exists(folder))
+            {
+                System.IO.Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>The listing id a BEIR corpus id becomes: the MD5 of its UTF-8 bytes, so runs are repeatable.</summary>
+    public static Guid ToGuid(string beirId) => new(MD5.HashData(Encoding.UTF8.GetBytes(beirId)));
+
+    private static Listing AsTechnology(BeirText document) => new(
+        ToGuid(document.Id),
+        ListingKind.Technology,
+        s_corpusOrganisation,
+        document.Title,
+        document.Text,
+        [],
+        Sector: null,
+        Trl: null,
+        LanguageDetector.Detect($"{document.Title} {document.Text}"),
+        ListingVisibility.Public,
+        Open: true,
+        DateTimeOffset.UnixEpoch);
+
+    // Queries live in their own id space, so a query never shares a Guid with (and excludes) a corpus document.
+    private static Listing AsNeed(string queryId, string text) => new(
+        ToGuid("query\0" + queryId),
+        ListingKind.Need,
+        Guid.Empty,
+        Title: "",
+        text,
+        [],
+        Sector: null,
+        Trl: null,
+        LanguageDetector.Detect(text),
+        ListingVisibility.Public,
+        Open: true,
+        DateTimeOffset.UnixEpoch);
+
+    private static IEnumerable<T> Reporting<T>(
+        IEnumerable<T> items, int total, string verb, string noun, Action<string> progress, CancellationToken cancellationToken)
+    {
+        var step = Math.Max(1, (int)Math.Ceiling(total / 10.0));
+        var done = 0;
+        foreach (var item in items)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return item;
+            done++;
+            if (done % step == 0 && done < total)
+            {
+                progress($"{verb} {done}/{total} {noun} ({done * 100 / total}%).");
+            }
+        }
+    }
+
+    private sealed record BeirText(string Id, string Title, string Text);
+
+    private static IEnumerable<BeirText> ReadJsonLines(string path)
+    {
+        foreach (var line in File.ReadLines(path))
+        {
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            using var json = JsonDocument.Parse(line);
+            var root = json.RootElement;
+            yield return new BeirText(Text(root, "_id"), Text(root, "title"), Text(root, "text"));
+        }
+    }
+
+    private static string Text(JsonElement element, string property) =>
+        element.TryGetProperty(property, out var value)
+            ? value.ValueKind switch
+            {
+                JsonValueKind.String => value.GetString() ?? "",
+                JsonValueKind.Null => "",
+                _ => value.GetRawText(),
+            }
+            : "";
+
+    private static Dictionary<string, Dictionary<string, int>> ReadQrels(string path)
+    {
+        var qrels = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
+        foreach (var line in File.ReadLines(path))
+        {
+            var columns = line.Split(['\t', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (columns.Length < 3 || !int.TryParse(columns[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var grade))
+            {
+                continue; // the header, or a blank line
+            }
+
+            if (!qrels.TryGetValue(columns[0], out var graded))
+            {
+                qrels[columns[0]] = graded = new Dictionary<string, int>(StringComparer.Ordinal);
+            }
+
+            graded[columns[1]] = grade;
+        }
+
+        return qrels;
+    }
+}

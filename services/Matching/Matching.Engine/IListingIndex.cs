@@ -1,0 +1,28 @@
+namespace Matchmaking.Matching.Engine;
+
+/// <summary>The search index over technologies and needs. Implementations are thread-safe.</summary>
+public interface IListingIndex : IDisposable
+{
+    /// <summary>Adds or replaces a listing; visible to the next search when this returns.</summary>
+    void Upsert(Listing listing);
+
+    /// <summary>Adds or replaces many listings with one commit.</summary>
+    void UpsertMany(IEnumerable<Listing> listings);
+
+    void Delete(Guid id);
+
+    void Clear();
+
+    Listing? Get(Guid id);
+
+    /// <summary>How many listings of this kind the index holds, open or not.</summary>
+    int Count(ListingKind kind);
+
+    SearchResult Search(SearchRequest request);
+
+    /// <summary>
+    /// Candidates of the opposite kind to <paramref name="listing"/>, open only, best first, at most <paramref name="top"/>.
+    /// All visibilities are returned: the caller filters what each viewer may see.
+    /// </summary>
+    IReadOnlyList<MatchCandidate> Match(Listing listing, int top);
+}

@@ -1,0 +1,99 @@
+using Lucene.Net.Analysis;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Matchmaking.Matching.Engine.Analysis;
+
+namespace Matchmaking.Matching.Engine;
+
+/// <summary>A query term, the word it came from, and how much it weighs in the query.</summary>
+internal sealed record WeightedTerm(string Term, string Surface, double Weight);
+
+/// <summary>One term in one field of the query; its clause's score is that field's share of the match.</summary>
+internal sealed record TermClause(string Field, WeightedTerm Term, TermQuery Query);
+
+internal static class WeightedTerms
+{
+    public const int MaxTerms = 64;
+
+    // Where a word appears in the index matters, and so does where it appears in the listing being matched:
+    // a word in a title says more about a listing than one in passing in its body.
+    public static readonly IReadOnlyDictionary<string, double> FieldBoosts = new Dictionary<string, double>
+    {
+        [ListingDocument.Title] = 2.0,
+        [ListingDocument.Keywords] = 1.5,
+        [ListingDocument.Body] = 1.0,
+    };
+
+    /// <summary>Analyses a listing's own text into weighted terms.</summary>
+    public static List<WeightedTerm> FromListing(Analyzer analyzer, Listing listing) => Accumulate(
+    [
+        (ListingDocument.Title, listing.Title, FieldBoosts[ListingDocument.Title]),
+        (ListingDocument.Keywords, string.Join('\n', listing.Keywords ?? []), FieldBoosts[ListingDocument.Keywords]),
+        (ListingDocument.Body, listing.Body, FieldBoosts[ListingDocument.Body]),
+    ], analyzer);
+
+    public static List<WeightedTerm> FromQuery(Analyzer analyzer, string query) =>
+        Accumulate([(ListingDocument.Body, query, 1.0)], analyzer);
+
+    /// <summary>
+    /// Keeps the terms that occur in the index, at most <see cref="MaxTerms"/>, preferring heavy and rare ones
+    /// (weight × BM25 idf), so a long listing asks about what is specific to it rather than about its filler.
+    /// </summary>
+    public static List<WeightedTerm> Select(IndexReader reader, List<WeightedTerm> terms, int maxTerms = MaxTerms)
+    {
+        var documents = Math.Max(1, reader.NumDocs);
+        return terms
+            .Select(term => (term, documentFrequency: ListingDocument.TextFields.Max(field => reader.DocFreq(new Term(field, term.Term)))))
+            .Where(x => x.documentFrequency > 0)
+            .Select(x => (x.term, rank: x.term.Weight * Math.Log(1 + ((documents - x.documentFrequency + 0.5) / (x.documentFrequency + 0.5)))))
+            .OrderByDescending(x => x.rank)
+            .ThenBy(x => x.term.Term, StringComparer.Ordinal)
+            .Take(maxTerms)
+            .Select(x => x.term)
+            .ToList();
+    }
+
+    /// <summary>A disjunction of every term in every text field, each clause weighted by term weight × field boost.</summary>
+    public static (BooleanQuery Query, List<TermClause> Clauses) BuildQuery(IndexReader reader, IEnumerable<WeightedTerm> terms)
+    {
+        var query = new BooleanQuery(disableCoord: true);
+        var clauses = new List<TermClause>();
+        foreach (var term in terms)
+        {
+            foreach (var field in ListingDocument.TextFields)
+            {
+                var indexTerm = new Term(field, term.Term);
+                if (reader.DocFreq(indexTerm) == 0)
+                {
+                    continue;
+                }
+
+                var clause = new TermClause(field, term, new TermQuery(indexTerm) { Boost = (float)(term.Weight * FieldBoosts[field]) });
+                clauses.Add(clause);
+                query.Add(clause.Query, Occur.SHOULD);
+            }
+        }
+
+        return (query, clauses);
+    }
+
+    private static List<WeightedTerm> Accumulate(IEnumerable<(string Field, string? Text, double Boost)> sources, Analyzer analyzer)
+    {
+        var mass = new Dictionary<string, (string Surface, double Mass, int Order)>(StringComparer.Ordinal);
+        foreach (var (field, text, boost) in sources)
+        {
+            foreach (var (term, surface) in AnalysedText.Analyse(analyzer, field, text))
+            {
+                mass[term] = mass.TryGetValue(term, out var seen)
+                    ? (seen.Surface, seen.Mass + boost, seen.Order)
+                    : (surface, boost, mass.Count);
+            }
+        }
+
+        // Repeating a word should count, but with diminishing returns, so one word cannot drown the others.
+        return mass
+            .OrderBy(x => x.Value.Order)
+            .Select(x => new WeightedTerm(x.Key, x.Value.Surface, Math.Sqrt(x.Value.Mass)))
+            .ToList();
+    }
+}

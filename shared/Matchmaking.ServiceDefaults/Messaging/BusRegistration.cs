@@ -1,0 +1,109 @@
+using MassTransit;
+using Matchmaking.ServiceDefaults.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Matchmaking.ServiceDefaults.Messaging;
+
+public enum BusTransport
+{
+    InMemory,
+    RabbitMq,
+}
+
+public sealed class RabbitMqSettings
+{
+    public string Host { get; set; } = "localhost";
+    public ushort Port { get; set; } = 5672;
+    public string VirtualHost { get; set; } = "/";
+    public string Username { get; set; } = "guest";
+    public string Password { get; set; } = "guest";
+}
+
+/// <summary>Consumer registrations collected from each service's <c>AddXxx()</c>, applied once by <see cref="BusRegistration.AddMatchmakingBus"/>.</summary>
+public sealed class BusConsumers
+{
+    internal List<Action<IBusRegistrationConfigurator>> Registrations { get; } = [];
+}
+
+public static class BusRegistration
+{
+    /// <summary>Lets a service register its consumers; the bus itself is configured once, after every service.</summary>
+    public static IServiceCollection AddConsumers(this IServiceCollection services, Action<IBusRegistrationConfigurator> register)
+    {
+        Consumers(services).Registrations.Add(register);
+        return services;
+    }
+
+    /// <summary>Registers the relay that publishes <typeparamref name="TDatabase"/>'s outbox.</summary>
+    public static IServiceCollection AddOutboxRelay<TDatabase>(this IServiceCollection services)
+        where TDatabase : ServiceDatabase
+    {
+        services.AddSingleton<OutboxRelay<TDatabase>>();
+        services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<OutboxRelay<TDatabase>>());
+        return services;
+    }
+
+    /// <summary>
+    /// MassTransit with the transport named by <c>Matchmaking:Bus:Transport</c>: <c>InMemory</c> (the one-process
+    /// Host) or <c>RabbitMq</c> (services apart: quorum queues, publisher confirms). Call after every <c>AddXxx()</c>.
+    /// </summary>
+    public static IHostApplicationBuilder AddMatchmakingBus(this IHostApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var transport = configuration.GetValue("Matchmaking:Bus:Transport", BusTransport.InMemory);
+        var rabbit = configuration.GetSection("Matchmaking:Bus:RabbitMq").Get<RabbitMqSettings>() ?? new RabbitMqSettings();
+        var consumers = Consumers(builder.Services);
+
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.SetKebabCaseEndpointNameFormatter();
+            foreach (var register in consumers.Registrations)
+            {
+                register(bus);
+            }
+
+            bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            {
+                endpoint.UseMessageRetry(retry => retry.Intervals(100, 500, 1000, 2000, 5000));
+                if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbitEndpoint)
+                {
+                    rabbitEndpoint.SetQuorumQueue();
+                }
+            });
+
+            if (transport == BusTransport.RabbitMq)
+            {
+                bus.UsingRabbitMq((context, cfg) =>
+                {
+                    cfg.Host(rabbit.Host, rabbit.Port, rabbit.VirtualHost, host =>
+                    {
+                        host.Username(rabbit.Username);
+                        host.Password(rabbit.Password);
+                        host.PublisherConfirmation = true;
+                    });
+                    cfg.ConfigureEndpoints(context);
+                });
+            }
+            else
+            {
+                bus.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
+            }
+        });
+        return builder;
+    }
+
+    private static BusConsumers Consumers(IServiceCollection services)
+    {
+        var existing = services.FirstOrDefault(d => d.ServiceType == typeof(BusConsumers))?.ImplementationInstance;
+        if (existing is BusConsumers consumers)
+        {
+            return consumers;
+        }
+
+        consumers = new BusConsumers();
+        services.AddSingleton(consumers);
+        return consumers;
+    }
+}

@@ -1,0 +1,110 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using MassTransit;
+using Matchmaking.ServiceDefaults.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Matchmaking.ServiceDefaults.Messaging;
+
+/// <summary>
+/// Publishes the unsent rows of one service's outbox, in order, and marks each sent after the broker confirmed it.
+/// On PostgreSQL rows are claimed with <c>FOR UPDATE SKIP LOCKED</c>, so replicas of a service never publish the same
+/// row at the same time; a crash between publish and mark re-publishes with the same message id (the inbox absorbs it).
+/// </summary>
+public sealed class OutboxRelay<TDatabase>(
+    TDatabase database,
+    IServiceProvider services,
+    ILogger<OutboxRelay<TDatabase>> logger) : BackgroundService
+    where TDatabase : ServiceDatabase
+{
+    private const int BatchSize = 100;
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var bus = services.GetRequiredService<IBus>();
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var published = await PublishBatchAsync(bus, stoppingToken);
+                failures = 0;
+                if (published == BatchSize)
+                {
+                    continue;
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception exception)
+            {
+                failures++;
+                logger.LogWarning(exception, "Outbox relay of {Database} failed ({Failures} in a row); retrying",
+                    typeof(TDatabase).Name, failures);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 200 * failures)), stoppingToken)
+                    .ContinueWith(_ => { }, CancellationToken.None);
+                continue;
+            }
+
+            await database.OutboxSignal.WaitAsync(PollInterval, stoppingToken).ContinueWith(_ => { }, CancellationToken.None);
+        }
+    }
+
+    /// <summary>Publishes up to one batch; returns how many rows were sent.</summary>
+    public async Task<int> PublishBatchAsync(IPublishEndpoint publisher, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var lockClause = database.IsPostgres ? "FOR UPDATE SKIP LOCKED" : "";
+        var rows = (await connection.QueryAsync<OutboxRow>(
+            $"""
+            SELECT id AS Id, message_type AS MessageType, body AS Body
+            FROM outbox_messages
+            WHERE sent_at IS NULL
+            ORDER BY created_at, id
+            LIMIT {BatchSize}
+            {lockClause}
+            """,
+            transaction: transaction)).ToList();
+
+        var sent = 0;
+        foreach (var row in rows)
+        {
+            var type = Type.GetType(row.MessageType, throwOnError: false);
+            if (type is null)
+            {
+                logger.LogError("Outbox row {Id} has unknown message type {Type}; left unsent", row.Id, row.MessageType);
+                await connection.ExecuteAsync(
+                    "UPDATE outbox_messages SET attempts = attempts + 1 WHERE id = @Id", new { row.Id }, transaction);
+                continue;
+            }
+
+            var message = JsonSerializer.Deserialize(row.Body, type, Outbox.SerializerOptions)!;
+            var messageId = Guid.Parse(row.Id);
+            await publisher.Publish(message, type, context => context.MessageId = messageId, cancellationToken);
+            await connection.ExecuteAsync(
+                "UPDATE outbox_messages SET sent_at = @SentAt, attempts = attempts + 1 WHERE id = @Id",
+                new { SentAt = DateTimeOffset.UtcNow, row.Id },
+                transaction);
+            sent++;
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return sent;
+    }
+
+    private sealed record OutboxRow(string Id, string MessageType, string Body);
+}
+
+public static class OutboxQueries
+{
+    /// <summary>Rows not yet published; readiness and tests use it.</summary>
+    public static async Task<int> CountUnsentAsync(DbConnection connection) =>
+        await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM outbox_messages WHERE sent_at IS NULL");
+}

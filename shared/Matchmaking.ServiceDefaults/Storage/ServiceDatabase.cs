@@ -1,0 +1,122 @@
+using System.Data.Common;
+using System.Reflection;
+using DbUp;
+using DbUp.Engine;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Matchmaking.ServiceDefaults.Storage;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>
+/// The database one service owns. Each service derives its own type (ResearchDatabase, NeedsDatabase, ...) so that
+/// the one-process Host can hold all of them in one container without keyed look-ups.
+/// </summary>
+public abstract class ServiceDatabase
+{
+    protected ServiceDatabase(DatabaseSettings settings)
+    {
+        Provider = settings.Provider;
+        ConnectionString = settings.ConnectionString;
+    }
+
+    public DatabaseProvider Provider { get; }
+
+    public string ConnectionString { get; }
+
+    /// <summary>The assembly whose embedded <c>Scripts/{postgres|sqlite}/*.sql</c> resources hold this service's schema.</summary>
+    protected abstract Assembly ScriptsAssembly { get; }
+
+    public bool IsPostgres => Provider == DatabaseProvider.Postgres;
+
+    /// <summary>Wakes this database's outbox relay after a commit that wrote events.</summary>
+    public Messaging.OutboxSignal OutboxSignal { get; } = new();
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction and commits; events written to the outbox inside it leave
+    /// only if the change is committed, and the relay is woken at once.
+    /// </summary>
+    public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var result = await work(connection, transaction);
+        await transaction.CommitAsync(cancellationToken);
+        OutboxSignal.Notify();
+        return result;
+    }
+
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        DbConnection connection = Provider switch
+        {
+            DatabaseProvider.Postgres => new NpgsqlConnection(ConnectionString),
+            _ => new SqliteConnection(ConnectionString),
+        };
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            if (Provider == DatabaseProvider.Sqlite)
+            {
+                await using var pragma = connection.CreateCommand();
+                // WAL lets readers run beside the writer; busy_timeout makes concurrent writers wait instead of failing.
+                pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;";
+                await pragma.ExecuteNonQueryAsync(cancellationToken);
+            }
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Applies the shared outbox/inbox scripts, then the service's own, forward only (DbUp journal).</summary>
+    public void Migrate()
+    {
+        if (Provider == DatabaseProvider.Postgres)
+        {
+            EnsureDatabase.For.PostgresqlDatabase(ConnectionString);
+        }
+        else
+        {
+            var builder = new SqliteConnectionStringBuilder(ConnectionString);
+            var directory = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+            if (!string.IsNullOrEmpty(directory))
+            {
+                Directory.CreateDirectory(directory);
+            }
+        }
+
+        Upgrade(typeof(ServiceDatabase).Assembly, "schemaversions_shared");
+        Upgrade(ScriptsAssembly, "schemaversions");
+    }
+
+    private void Upgrade(Assembly assembly, string journalTable)
+    {
+        var folder = Provider == DatabaseProvider.Postgres ? ".Scripts.postgres." : ".Scripts.sqlite.";
+        var builder = Provider == DatabaseProvider.Postgres
+            ? DeployChanges.To.PostgresqlDatabase(ConnectionString).JournalToPostgresqlTable("public", journalTable)
+            : DeployChanges.To.SqliteDatabase(ConnectionString).JournalToSqliteTable(journalTable);
+        var engine = builder
+            .WithScriptsEmbeddedInAssembly(assembly, name => name.Contains(folder, StringComparison.Ordinal))
+            .WithTransactionPerScript()
+            .LogToNowhere()
+            .Build();
+        DatabaseUpgradeResult result = engine.PerformUpgrade();
+        if (!result.Successful)
+        {
+            throw new InvalidOperationException(
+                $"Migration of {GetType().Name} failed at script '{result.ErrorScript?.Name}': {result.Error.Message}",
+                result.Error);
+        }
+    }
+}
+
+public sealed record DatabaseSettings(DatabaseProvider Provider, string ConnectionString);

@@ -1,0 +1,30 @@
+namespace Matchmaking.Matching.Engine.Tests;
+
+/// <summary>A real on-disk index in a folder of its own, deleted afterwards.</summary>
+internal sealed class TempIndex : IDisposable
+{
+    public TempIndex()
+    {
+        Folder = Path.Combine(Path.GetTempPath(), $"matching-engine-tests-{Guid.NewGuid():N}");
+        Index = new LuceneListingIndex(Folder);
+    }
+
+    public string Folder { get; }
+
+    public LuceneListingIndex Index { get; private set; }
+
+    public void Reopen()
+    {
+        Index.Dispose();
+        Index = new LuceneListingIndex(Folder);
+    }
+
+    public void Dispose()
+    {
+        Index.Dispose();
+        if (Directory.Exists(Folder))
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+    }
+}
