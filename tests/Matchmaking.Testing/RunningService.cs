@@ -43,6 +43,12 @@ public sealed class RunningService : IAsyncDisposable
         var app = builder.Build();
         app.MapServiceDefaults();
         mapEndpoints(app);
+        return await StartAsync(app);
+    }
+
+    /// <summary>Starts an application composed elsewhere (the Host's own composition) and finds its port.</summary>
+    public static async Task<RunningService> StartAsync(WebApplication app)
+    {
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         return new RunningService(app, new Uri(address));

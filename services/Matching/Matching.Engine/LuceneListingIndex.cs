@@ -20,6 +20,16 @@ public sealed partial class LuceneListingIndex : IListingIndex
     private static readonly Similarity s_similarity = new BM25Similarity();
     private static readonly Sort s_newestFirst = new(new SortField(ListingDocument.UpdatedAt, SortFieldType.INT64, reverse: true));
 
+    // Per segment, cached: open candidates of each kind. A listing that closes is re-added to a new segment and
+    // its old copy deleted, so cached segments never go stale.
+    private readonly Dictionary<ListingKind, Filter> _openCandidates = Enum.GetValues<ListingKind>().ToDictionary(
+        kind => kind,
+        kind => (Filter)new CachingWrapperFilter(new QueryWrapperFilter(new BooleanQuery
+        {
+            { new TermQuery(new Term(ListingDocument.Kind, ListingDocument.KindValue(kind))), Occur.MUST },
+            { new TermQuery(new Term(ListingDocument.Open, ListingDocument.Yes)), Occur.MUST },
+        })));
+
     private readonly ListingAnalyzer _analyzer = new();
     private readonly LuceneDirectory _directory;
     private readonly IndexWriter _writer;
@@ -159,23 +169,19 @@ public sealed partial class LuceneListingIndex : IListingIndex
                 return [];
             }
 
+            // The opposite kind already excludes the listing itself, unless an id is reused across kinds.
+            query.Add(new TermQuery(ListingDocument.IdTerm(listing.Id)), Occur.MUST_NOT);
             var candidateKind = listing.Kind == ListingKind.Technology ? ListingKind.Need : ListingKind.Technology;
-            var filter = new BooleanQuery
-            {
-                { new TermQuery(new Term(ListingDocument.Kind, ListingDocument.KindValue(candidateKind))), Occur.MUST },
-                { new TermQuery(new Term(ListingDocument.Open, ListingDocument.Yes)), Occur.MUST },
-                { new TermQuery(ListingDocument.IdTerm(listing.Id)), Occur.MUST_NOT },
-            };
-            var hits = searcher.Search(query, new QueryWrapperFilter(filter), top).ScoreDocs;
+            var hits = searcher.Search(query, _openCandidates[candidateKind], top).ScoreDocs;
             var contributions = MatchExplainer.Contributions(searcher, clauses, hits);
 
             return hits
                 .Select(hit =>
                 {
-                    var document = searcher.Doc(hit.Doc);
+                    var (id, organisation) = ListingDocument.ReadIds(searcher.IndexReader, hit.Doc);
                     return new MatchCandidate(
-                        Guid.ParseExact(document.Get(ListingDocument.Id), "N"),
-                        Guid.ParseExact(document.Get(ListingDocument.Organisation), "N"),
+                        id,
+                        organisation,
                         hit.Score,
                         MatchExplainer.Explain(candidateKind, contributions[hit.Doc]));
                 })

@@ -15,11 +15,21 @@ internal static class WeightedTerms
 {
     public const int MaxTerms = 64;
 
-    // Where a word appears in the index matters, and so does where it appears in the listing being matched:
-    // a word in a title says more about a listing than one in passing in its body.
-    public static readonly IReadOnlyDictionary<string, double> FieldBoosts = new Dictionary<string, double>
+    // Where a word appears in the listing being matched: a word in its title or keywords says more about
+    // what it is after than one in passing in its body.
+    public static readonly IReadOnlyDictionary<string, double> SourceWeights = new Dictionary<string, double>
     {
         [ListingDocument.Title] = 2.0,
+        [ListingDocument.Keywords] = 1.5,
+        [ListingDocument.Body] = 1.0,
+    };
+
+    // Where a word appears in a candidate. Titles get no extra boost: BM25 scores each field against its own
+    // average length, so a hit in a short title already outweighs one in a long body, and doubling it on top
+    // cost 0.03 nDCG@10 on SciFact (0.632 against 0.663). Keywords are chosen by the author, so they keep a boost.
+    public static readonly IReadOnlyDictionary<string, double> FieldBoosts = new Dictionary<string, double>
+    {
+        [ListingDocument.Title] = 1.0,
         [ListingDocument.Keywords] = 1.5,
         [ListingDocument.Body] = 1.0,
     };
@@ -27,9 +37,9 @@ internal static class WeightedTerms
     /// <summary>Analyses a listing's own text into weighted terms.</summary>
     public static List<WeightedTerm> FromListing(Analyzer analyzer, Listing listing) => Accumulate(
     [
-        (ListingDocument.Title, listing.Title, FieldBoosts[ListingDocument.Title]),
-        (ListingDocument.Keywords, string.Join('\n', listing.Keywords ?? []), FieldBoosts[ListingDocument.Keywords]),
-        (ListingDocument.Body, listing.Body, FieldBoosts[ListingDocument.Body]),
+        (ListingDocument.Title, listing.Title, SourceWeights[ListingDocument.Title]),
+        (ListingDocument.Keywords, string.Join('\n', listing.Keywords ?? []), SourceWeights[ListingDocument.Keywords]),
+        (ListingDocument.Body, listing.Body, SourceWeights[ListingDocument.Body]),
     ], analyzer);
 
     public static List<WeightedTerm> FromQuery(Analyzer analyzer, string query) =>

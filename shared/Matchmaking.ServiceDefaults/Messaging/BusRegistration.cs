@@ -56,6 +56,13 @@ public static class BusRegistration
         var rabbit = configuration.GetSection("Matchmaking:Bus:RabbitMq").Get<RabbitMqSettings>() ?? new RabbitMqSettings();
         var consumers = Consumers(builder.Services);
 
+        // The host finishes starting only when the bus is connected, so nothing publishes into an unbound transport.
+        builder.Services.Configure<MassTransitHostOptions>(options =>
+        {
+            options.WaitUntilStarted = true;
+            options.StartTimeout = TimeSpan.FromSeconds(60);
+            options.StopTimeout = TimeSpan.FromSeconds(30);
+        });
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetKebabCaseEndpointNameFormatter();

@@ -17,6 +17,7 @@ namespace Matchmaking.ServiceDefaults.Messaging;
 public sealed class OutboxRelay<TDatabase>(
     TDatabase database,
     IServiceProvider services,
+    IHostApplicationLifetime lifetime,
     ILogger<OutboxRelay<TDatabase>> logger) : BackgroundService
     where TDatabase : ServiceDatabase
 {
@@ -25,6 +26,22 @@ public sealed class OutboxRelay<TDatabase>(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Publish only once every hosted service, the bus among them, has started: a message published before the
+        // receive endpoints are bound would reach no queue (the in-memory transport keeps nothing for later).
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        await using (stoppingToken.Register(() => started.TrySetCanceled()))
+        {
+            try
+            {
+                await started.Task;
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+
         var bus = services.GetRequiredService<IBus>();
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)

@@ -19,6 +19,8 @@ public static class StorageRegistration
         DapperTypeHandlers.Register();
         var settings = ResolveSettings(configuration, name);
         services.AddSingleton(provider => ActivatorUtilities.CreateInstance<TDatabase>(provider, settings));
+        // Also as the base type, so the Host's migrate command can walk every database it holds.
+        services.AddSingleton<ServiceDatabase>(provider => provider.GetRequiredService<TDatabase>());
         if (configuration.GetValue("Matchmaking:Storage:MigrateOnStart", true))
         {
             services.AddSingleton<IHostedService>(provider => new MigrateOnStart(provider.GetRequiredService<TDatabase>()));

@@ -79,8 +79,18 @@ public sealed class BadRequestExceptionHandler(IProblemDetailsService problemDet
 
     private static string JsonMessage(JsonException json)
     {
-        // System.Text.Json messages can quote the offending value; keep the first sentence, which names the problem.
+        // System.Text.Json names internal .NET types in some messages; say it in the client's terms instead.
         var message = json.Message;
+        if (message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal))
+        {
+            return "The value has the wrong JSON type for this field.";
+        }
+
+        if (message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
+        {
+            return "This field is not accepted here.";
+        }
+
         var cut = message.IndexOf(". Path:", StringComparison.Ordinal);
         return cut > 0 ? message[..cut] + "." : message;
     }

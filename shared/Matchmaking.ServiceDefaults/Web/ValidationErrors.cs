@@ -90,6 +90,9 @@ public sealed class ValidationErrors
         return this;
     }
 
+    public override string ToString() =>
+        string.Join("; ", _errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"));
+
     public IResult ToResult() =>
         TypedResults.ValidationProblem(
             _errors.ToDictionary(e => e.Key, e => e.Value.ToArray()),

@@ -1,0 +1,133 @@
+using System.Text.Json;
+using Matchmaking.Needs.Api;
+using Matchmaking.Needs.Api.Features;
+using Matchmaking.Portal;
+using Matchmaking.Portal.Features;
+using Matchmaking.Research.Api;
+using Matchmaking.Research.Api.Features;
+using Matchmaking.ServiceDefaults.Auth;
+using Microsoft.AspNetCore.Identity;
+
+namespace Matchmaking.Host;
+
+/// <summary>
+/// Loads <c>seeds/</c> through the services' own slices (the same validation and outbox as an HTTP post), so the demo
+/// technologies and needs reach Matching and Brokerage as events. Fixed ids make a second run a no-op.
+/// </summary>
+public sealed class DemoSeeder(
+    IConfiguration configuration,
+    PortalDatabase portal,
+    IPasswordHasher<PortalUser> hasher,
+    ResearchDatabase research,
+    NeedsDatabase needs)
+{
+    public const string DefaultDemoPassword = "demo-pass-123";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    // The seeder acts for each organisation; this id marks its rows' created_by.
+    private static readonly Guid SeederUserId = new("00000000-0000-0000-0000-000000005eed");
+
+    public string SeedDirectory =>
+        configuration["Matchmaking:SeedDirectory"] is { Length: > 0 } directory
+            ? Path.GetFullPath(directory)
+            : Path.Combine(AppContext.BaseDirectory, "seeds");
+
+    public async Task<string> SeedAsync(Action<string> progress, CancellationToken ct)
+    {
+        var password = configuration["MATCHMAKING_DEMO_PASSWORD"] is { Length: > 0 } configured ? configured : DefaultDemoPassword;
+
+        var organisations = Read<SeedOrganisation>("organisations.json");
+        foreach (var organisation in organisations)
+        {
+            await Organisations.CreateAsync(
+                new Organisations.CreateRequest(organisation.Name, organisation.NameZh, organisation.Kind, organisation.Sector),
+                portal, ct, organisation.Id);
+        }
+
+        progress($"Organisations: {organisations.Count}");
+
+        var users = Read<SeedUser>("users.json");
+        foreach (var user in users)
+        {
+            await Users.CreateAsync(
+                new Users.CreateRequest(user.Email, user.DisplayName, user.Role, user.OrganisationId, password),
+                portal, hasher, ct, DeterministicId(user.Email));
+        }
+
+        progress($"Demo accounts: {users.Count}");
+
+        var technologies = ReadWithIds<TechnologyBody>("technologies.json");
+        foreach (var (id, organisationId, body) in technologies)
+        {
+            var result = await PublishTechnology.HandleAsync(body, Acting(Roles.University, organisationId), research, ct, id);
+            if (result.Outcome is not (TechnologyOutcome.Created or TechnologyOutcome.Ok))
+            {
+                throw new InvalidOperationException($"Seed technology {id} was refused: {result.Outcome} {result.Errors}");
+            }
+        }
+
+        progress($"Technologies: {technologies.Count}");
+
+        var needList = ReadWithIds<NeedBody>("needs.json");
+        foreach (var (id, organisationId, body) in needList)
+        {
+            var result = await PostNeed.HandleAsync(body, Acting(Roles.Enterprise, organisationId), needs, ct, id);
+            if (result.Outcome is not (NeedOutcome.Created or NeedOutcome.Ok))
+            {
+                throw new InvalidOperationException($"Seed need {id} was refused: {result.Outcome} {result.Errors}");
+            }
+        }
+
+        progress($"Needs: {needList.Count}");
+        return $"{organisations.Count} organisations, {users.Count} accounts, {technologies.Count} technologies and {needList.Count} needs";
+    }
+
+    private static Caller Acting(string role, Guid organisationId) => new(SeederUserId, "seeder@centre.demo", role, organisationId);
+
+    /// <summary>A stable id per e-mail, so a replayed seed finds the same account.</summary>
+    private static Guid DeterministicId(string text) =>
+        new(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToLowerInvariant())));
+
+    private List<T> Read<T>(string file)
+    {
+        var path = Path.Combine(SeedDirectory, file);
+        using var stream = File.OpenRead(path);
+        return JsonSerializer.Deserialize<List<T>>(stream, Json) ?? throw new InvalidOperationException($"{path} is empty");
+    }
+
+    /// <summary>Each element is the slice's own request body plus the seed's fixed id and owning organisation.</summary>
+    private List<(Guid Id, Guid OrganisationId, T Body)> ReadWithIds<T>(string file) =>
+        Read<JsonElement>(file)
+            .Select(element => (
+                element.GetProperty("id").GetGuid(),
+                element.GetProperty("organisationId").GetGuid(),
+                element.Deserialize<T>(Json)!))
+            .ToList();
+
+    private sealed record SeedOrganisation(Guid Id, string Name, string? NameZh, string Kind, string? Sector);
+
+    private sealed record SeedUser(string Email, string DisplayName, string Role, Guid OrganisationId);
+}
+
+/// <summary>Loads the demo data when the Host starts on an empty Portal database.</summary>
+public sealed class SeedOnFirstStart(DemoSeeder seeder, PortalDatabase portal, ILogger<SeedOnFirstStart> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using (var connection = await portal.OpenAsync(cancellationToken))
+        {
+            var organisations = await Dapper.SqlMapper.ExecuteScalarAsync<int>(connection, "SELECT COUNT(*) FROM organisations");
+            if (organisations > 0)
+            {
+                return;
+            }
+        }
+
+        logger.LogInformation("First start: loading the demo data from {Directory}", seeder.SeedDirectory);
+        var summary = await seeder.SeedAsync(line => logger.LogInformation("Seed: {Line}", line), cancellationToken);
+        logger.LogInformation("Seeded {Summary}", summary);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

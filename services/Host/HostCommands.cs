@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Text.Json;
+using Matchmaking.Matching.Api;
+using Matchmaking.Matching.Engine;
+using Matchmaking.ServiceDefaults.Storage;
+
+namespace Matchmaking.Host;
+
+/// <summary>What each command of the Host's command line does.</summary>
+public static class HostCommands
+{
+    public static async Task<int> RunAsync(HostCommandLine commandLine)
+    {
+        switch (commandLine.Command)
+        {
+            case "help":
+                Console.WriteLine(HostCommandLine.Usage);
+                return 0;
+            case "eval":
+                return Evaluate(commandLine);
+        }
+
+        var builder = HostComposition.CreateBuilder(commandLine.ConfigurationArgs, Overrides(commandLine));
+        await using var app = builder.Build();
+        HostComposition.MapAll(app);
+
+        switch (commandLine.Command)
+        {
+            case "serve":
+                await app.RunAsync();
+                return 0;
+            case "migrate":
+                Migrate(app.Services);
+                return 0;
+            case "seed":
+                Migrate(app.Services);
+                var seeded = await app.Services.GetRequiredService<DemoSeeder>().SeedAsync(Progress, CancellationToken.None);
+                Console.WriteLine($"Seeded {seeded}. Their events leave through the outbox when the Host next serves.");
+                return 0;
+            case "reindex":
+                Migrate(app.Services);
+                var count = await app.Services.GetRequiredService<MatchingIndexRebuilder>().RebuildAsync(CancellationToken.None, new Progress<string>(Progress));
+                Console.WriteLine($"Reindexed {count} listings.");
+                return 0;
+            default:
+                Console.Error.WriteLine(HostCommandLine.Usage);
+                return 2;
+        }
+    }
+
+    private static IEnumerable<KeyValuePair<string, string?>> Overrides(HostCommandLine commandLine)
+    {
+        if (commandLine.Option("data") is { } data)
+        {
+            yield return new("Matchmaking:DataDirectory", data);
+        }
+
+        if (commandLine.Flag("no-seed"))
+        {
+            yield return new("Matchmaking:Seed", "false");
+        }
+    }
+
+    private static void Migrate(IServiceProvider services)
+    {
+        foreach (var database in services.GetServices<ServiceDatabase>())
+        {
+            Progress($"Migrating {database.GetType().Name} ({database.Provider})");
+            database.Migrate();
+        }
+    }
+
+    private static int Evaluate(HostCommandLine commandLine)
+    {
+        var missing = new[] { "corpus", "queries", "qrels" }.Where(name => commandLine.Option(name) is null).ToList();
+        if (missing.Count > 0)
+        {
+            Console.Error.WriteLine($"eval needs {string.Join(", ", missing.Select(m => "--" + m))}.");
+            return 2;
+        }
+
+        var top = 100;
+        if (commandLine.Option("top") is { } topText && (!int.TryParse(topText, CultureInfo.InvariantCulture, out top) || top < 1))
+        {
+            Console.Error.WriteLine("--top must be a positive whole number.");
+            return 2;
+        }
+
+        foreach (var name in new[] { "corpus", "queries", "qrels" })
+        {
+            if (!File.Exists(commandLine.Option(name)))
+            {
+                Console.Error.WriteLine($"--{name}: no file at {commandLine.Option(name)}.");
+                return 2;
+            }
+        }
+
+        var result = BeirEvaluator.Evaluate(commandLine.Option("corpus")!, commandLine.Option("queries")!, commandLine.Option("qrels")!, top, Progress);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"nDCG@10     {result.NdcgAt10:F4}\nRecall@100  {result.RecallAt100:F4}\nMRR@10      {result.MrrAt10:F4}\nqueries     {result.Queries}\nqueries/s   {result.QueriesPerSecond:F1}\nindexed/s   {result.IndexedPerSecond:F0}"));
+        if (commandLine.Flag("json"))
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+            {
+                ["ndcg@10"] = Math.Round(result.NdcgAt10, 4),
+                ["recall@100"] = Math.Round(result.RecallAt100, 4),
+                ["mrr@10"] = Math.Round(result.MrrAt10, 4),
+                ["queries"] = result.Queries,
+                ["qps"] = Math.Round(result.QueriesPerSecond, 1),
+            }));
+        }
+
+        return 0;
+    }
+
+    /// <summary>Progress goes to standard error so that standard output stays machine-readable.</summary>
+    private static void Progress(string line) => Console.Error.WriteLine(line);
+}

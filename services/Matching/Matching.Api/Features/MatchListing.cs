@@ -1,0 +1,235 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using MassTransit;
+using Matchmaking.Matching.Contracts;
+using Matchmaking.Matching.Engine;
+using Matchmaking.Needs.Contracts;
+using Matchmaking.Research.Contracts;
+using Matchmaking.ServiceDefaults.Messaging;
+using Microsoft.Extensions.Options;
+
+namespace Matchmaking.Matching.Api.Features;
+
+/// <summary>
+/// A technology was published or changed, or a need was posted or changed: keep our copy, index it, match it against
+/// the other side and store the best candidates as suggestions (announced with <see cref="MatchesSuggested"/>).
+/// </summary>
+public static class MatchListing
+{
+    /// <summary>
+    /// Matches still held by a changed listing stay active while they rank within this many times TopN; a match found
+    /// from the other side must not vanish just because it is not in this listing's own top N.
+    /// </summary>
+    private const int KeepWithinTopNTimes = 5;
+
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
+
+    public static Listing FromEvent(TechnologyPublished e) =>
+        Technology(e.TechnologyId, e.OrganisationId, e.Title, e.Summary, e.Keywords, e.Sector, e.Trl, e.Language, e.OccurredAt);
+
+    public static Listing FromEvent(TechnologyUpdated e) =>
+        Technology(e.TechnologyId, e.OrganisationId, e.Title, e.Summary, e.Keywords, e.Sector, e.Trl, e.Language, e.OccurredAt);
+
+    public static Listing FromEvent(NeedPosted e) =>
+        Need(e.NeedId, e.OrganisationId, e.Title, e.Problem, e.Keywords, e.Sector, e.MinTrl, e.Visibility, e.Language, e.OccurredAt);
+
+    public static Listing FromEvent(NeedUpdated e) =>
+        Need(e.NeedId, e.OrganisationId, e.Title, e.Problem, e.Keywords, e.Sector, e.MinTrl, e.Visibility, e.Language, e.OccurredAt);
+
+    /// <summary>
+    /// Applies one listing event inside the consumer's transaction. Returns the suggestions written, or <c>null</c> when
+    /// the event is older than what we hold (delivered out of order) and was ignored.
+    /// </summary>
+    public static async Task<IReadOnlyList<SuggestedMatch>?> HandleAsync(
+        Listing listing, IListingIndex index, int topN, DbConnection connection, DbTransaction transaction)
+    {
+        if (!await StoreAsync(listing, connection, transaction))
+        {
+            return null;
+        }
+
+        // The index is outside the transaction; an upsert is idempotent, so a retried message does no harm.
+        index.Upsert(listing);
+        var candidates = index.Match(listing, topN * KeepWithinTopNTimes);
+
+        var isTechnology = listing.Kind == ListingKind.Technology;
+        var ownColumn = isTechnology ? "technology_id" : "need_id";
+        var otherColumn = isTechnology ? "need_id" : "technology_id";
+        var previouslyActive = (await connection.QueryAsync<string>(
+            $"""
+            SELECT {otherColumn} AS CounterpartId
+            FROM matches
+            WHERE {ownColumn} = @Id AND active = 1
+            """,
+            new { listing.Id },
+            transaction)).Select(Guid.Parse).ToHashSet();
+
+        var now = DateTimeOffset.UtcNow;
+        var suggested = new List<SuggestedMatch>();
+        for (var rank = 0; rank < candidates.Count; rank++)
+        {
+            var candidate = candidates[rank];
+            var isSuggestion = rank < topN;
+            if (!isSuggestion && !previouslyActive.Contains(candidate.Id))
+            {
+                continue;
+            }
+
+            var match = isTechnology
+                ? new SuggestedMatch(Guid.Empty, listing.Id, listing.OrganisationId, candidate.Id, candidate.OrganisationId, candidate.Score)
+                : new SuggestedMatch(Guid.Empty, candidate.Id, candidate.OrganisationId, listing.Id, listing.OrganisationId, candidate.Score);
+            var matchId = await UpsertMatchAsync(match, candidate.Explanation, now, connection, transaction);
+            if (isSuggestion)
+            {
+                suggested.Add(match with { MatchId = matchId });
+            }
+        }
+
+        var stale = previouslyActive.Except(candidates.Select(c => c.Id)).ToList();
+        if (stale.Count > 0)
+        {
+            await connection.ExecuteAsync(
+                $"""
+                UPDATE matches
+                SET active = 0, updated_at = @Now
+                WHERE {ownColumn} = @Id AND {otherColumn} IN @Stale
+                """,
+                new { listing.Id, Stale = stale.Select(id => id.ToString("D")).ToList(), Now = now },
+                transaction);
+        }
+
+        if (suggested.Count > 0)
+        {
+            await Outbox.AddAsync(connection, transaction,
+                new MatchesSuggested(listing.Id, StoredListing.KindValue(listing.Kind), suggested, now));
+        }
+
+        return suggested;
+    }
+
+    /// <summary>Upserts our copy unless it already holds a newer state; <c>false</c> when the event is stale.</summary>
+    private static async Task<bool> StoreAsync(Listing listing, DbConnection connection, DbTransaction transaction)
+    {
+        var applied = await connection.ExecuteAsync(
+            """
+            INSERT INTO listings (id, kind, organisation_id, title, body, keywords, sector, trl, language, visibility, open, updated_at)
+            VALUES (@Id, @Kind, @OrganisationId, @Title, @Body, @Keywords, @Sector, @Trl, @Language, @Visibility, @Open, @UpdatedAt)
+            ON CONFLICT (id) DO UPDATE SET
+                kind = excluded.kind,
+                organisation_id = excluded.organisation_id,
+                title = excluded.title,
+                body = excluded.body,
+                keywords = excluded.keywords,
+                sector = excluded.sector,
+                trl = excluded.trl,
+                language = excluded.language,
+                visibility = excluded.visibility,
+                open = excluded.open,
+                updated_at = excluded.updated_at
+            WHERE listings.updated_at <= excluded.updated_at
+            """,
+            new
+            {
+                listing.Id,
+                Kind = StoredListing.KindValue(listing.Kind),
+                listing.OrganisationId,
+                listing.Title,
+                listing.Body,
+                Keywords = StoredListing.SerializeKeywords(listing.Keywords),
+                listing.Sector,
+                listing.Trl,
+                listing.Language,
+                listing.Visibility,
+                Open = listing.Open ? 1 : 0,
+                listing.UpdatedAt,
+            },
+            transaction);
+        return applied == 1;
+    }
+
+    private static async Task<Guid> UpsertMatchAsync(
+        SuggestedMatch match, MatchExplanation explanation, DateTimeOffset now, DbConnection connection, DbTransaction transaction)
+    {
+        // On a known pair the row is updated in place, so its match_id (which Brokerage may hold) never changes.
+        var matchId = await connection.QuerySingleAsync<string>(
+            """
+            INSERT INTO matches (match_id, technology_id, need_id, technology_organisation_id, need_organisation_id,
+                                 score, explanation, active, created_at, updated_at)
+            VALUES (@MatchId, @TechnologyId, @NeedId, @TechnologyOrganisationId, @NeedOrganisationId,
+                    @Score, @Explanation, 1, @Now, @Now)
+            ON CONFLICT (technology_id, need_id) DO UPDATE SET
+                technology_organisation_id = excluded.technology_organisation_id,
+                need_organisation_id = excluded.need_organisation_id,
+                score = excluded.score,
+                explanation = excluded.explanation,
+                active = 1,
+                updated_at = excluded.updated_at
+            RETURNING match_id AS MatchId
+            """,
+            new
+            {
+                MatchId = Guid.NewGuid(),
+                match.TechnologyId,
+                match.NeedId,
+                match.TechnologyOrganisationId,
+                match.NeedOrganisationId,
+                match.Score,
+                Explanation = JsonSerializer.Serialize(explanation, s_json),
+                Now = now,
+            },
+            transaction);
+        return Guid.Parse(matchId);
+    }
+
+    private static Listing Technology(
+        Guid id, Guid organisationId, string title, string summary, IReadOnlyList<string>? keywords, string? sector,
+        int? trl, string? language, DateTimeOffset occurredAt) =>
+        new(id, ListingKind.Technology, organisationId, title ?? "", summary ?? "", keywords ?? [], sector, trl,
+            Language(language, title, summary), ListingVisibility.Public, Open: true, occurredAt);
+
+    private static Listing Need(
+        Guid id, Guid organisationId, string title, string problem, IReadOnlyList<string>? keywords, string? sector,
+        int? minTrl, string? visibility, string? language, DateTimeOffset occurredAt) =>
+        new(id, ListingKind.Need, organisationId, title ?? "", problem ?? "", keywords ?? [], sector, minTrl,
+            Language(language, title, problem), Visibility(visibility), Open: true, occurredAt);
+
+    private static string Language(string? language, string? title, string? body) =>
+        string.IsNullOrWhiteSpace(language) ? LanguageDetector.Detect($"{title} {body}") : language;
+
+    /// <summary>A visibility we do not recognise is treated as the most restrictive one, never as public.</summary>
+    private static string Visibility(string? visibility) =>
+        visibility is ListingVisibility.Public or ListingVisibility.Anonymous ? visibility : ListingVisibility.StaffOnly;
+}
+
+public sealed class MatchingTechnologyPublishedConsumer(
+    MatchingDatabase database, IListingIndex index, IOptions<MatchingOptions> options) : IConsumer<TechnologyPublished>
+{
+    public Task Consume(ConsumeContext<TechnologyPublished> context) =>
+        Inbox.HandleOnceAsync(database, context, "matching-technology-published", (connection, transaction) =>
+            MatchListing.HandleAsync(MatchListing.FromEvent(context.Message), index, options.Value.TopN, connection, transaction));
+}
+
+public sealed class MatchingTechnologyUpdatedConsumer(
+    MatchingDatabase database, IListingIndex index, IOptions<MatchingOptions> options) : IConsumer<TechnologyUpdated>
+{
+    public Task Consume(ConsumeContext<TechnologyUpdated> context) =>
+        Inbox.HandleOnceAsync(database, context, "matching-technology-updated", (connection, transaction) =>
+            MatchListing.HandleAsync(MatchListing.FromEvent(context.Message), index, options.Value.TopN, connection, transaction));
+}
+
+public sealed class MatchingNeedPostedConsumer(
+    MatchingDatabase database, IListingIndex index, IOptions<MatchingOptions> options) : IConsumer<NeedPosted>
+{
+    public Task Consume(ConsumeContext<NeedPosted> context) =>
+        Inbox.HandleOnceAsync(database, context, "matching-need-posted", (connection, transaction) =>
+            MatchListing.HandleAsync(MatchListing.FromEvent(context.Message), index, options.Value.TopN, connection, transaction));
+}
+
+public sealed class MatchingNeedUpdatedConsumer(
+    MatchingDatabase database, IListingIndex index, IOptions<MatchingOptions> options) : IConsumer<NeedUpdated>
+{
+    public Task Consume(ConsumeContext<NeedUpdated> context) =>
+        Inbox.HandleOnceAsync(database, context, "matching-need-updated", (connection, transaction) =>
+            MatchListing.HandleAsync(MatchListing.FromEvent(context.Message), index, options.Value.TopN, connection, transaction));
+}

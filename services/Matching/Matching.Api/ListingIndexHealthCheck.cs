@@ -1,0 +1,24 @@
+using Matchmaking.Matching.Engine;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Matchmaking.Matching.Api;
+
+/// <summary>Ready only when the index opens and answers: search and matching depend on it.</summary>
+public sealed class ListingIndexHealthCheck(IServiceProvider services) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            // Resolved here, not injected, so that an index that cannot open reports unhealthy instead of failing the probe.
+            var index = (IListingIndex)(services.GetService(typeof(IListingIndex))
+                ?? throw new InvalidOperationException("No listing index is registered."));
+            var listings = index.Count(ListingKind.Technology) + index.Count(ListingKind.Need);
+            return Task.FromResult(HealthCheckResult.Healthy($"{listings} listings indexed"));
+        }
+        catch (Exception exception)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy("search index unavailable", exception));
+        }
+    }
+}

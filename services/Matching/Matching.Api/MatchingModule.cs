@@ -1,0 +1,50 @@
+using Matchmaking.Matching.Api.Features;
+using Matchmaking.Matching.Engine;
+using Matchmaking.ServiceDefaults.Messaging;
+using Matchmaking.ServiceDefaults.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Matchmaking.Matching.Api;
+
+public static class MatchingModule
+{
+    /// <summary>The Matching service's database, outbox relay, search index, consumers and options.</summary>
+    public static IHostApplicationBuilder AddMatching(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddServiceDatabase<MatchingDatabase>(builder.Configuration, "Matching");
+        services.AddOutboxRelay<MatchingDatabase>();
+
+        services.AddOptions<MatchingOptions>()
+            .BindConfiguration(MatchingOptions.Section)
+            .Validate(options => options.TopN is >= 1 and <= MatchingOptions.MaxTopN,
+                $"{MatchingOptions.Section}:TopN must be between 1 and {MatchingOptions.MaxTopN}.")
+            .ValidateOnStart();
+
+        // One writer per index folder (Lucene's lock), so one instance for the whole process; disposed on shutdown.
+        services.AddSingleton<IListingIndex>(provider => new LuceneListingIndex(
+            provider.GetRequiredService<IOptions<MatchingOptions>>().Value
+                .ResolveIndexPath(provider.GetRequiredService<IConfiguration>())));
+        services.AddSingleton<MatchingIndexRebuilder>();
+        services.AddHealthChecks().AddCheck<ListingIndexHealthCheck>("index-matching", tags: ["ready"]);
+
+        services.AddConsumers(bus =>
+        {
+            bus.AddConsumer<MatchingTechnologyPublishedConsumer>();
+            bus.AddConsumer<MatchingTechnologyUpdatedConsumer>();
+            bus.AddConsumer<MatchingTechnologyWithdrawnConsumer>();
+            bus.AddConsumer<MatchingNeedPostedConsumer>();
+            bus.AddConsumer<MatchingNeedUpdatedConsumer>();
+            bus.AddConsumer<MatchingNeedClosedConsumer>();
+        });
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapMatching(this IEndpointRouteBuilder endpoints)
+    {
+        GetMatches.Map(endpoints);
+        GiveFeedback.Map(endpoints);
+        SearchListings.Map(endpoints);
+        return endpoints;
+    }
+}

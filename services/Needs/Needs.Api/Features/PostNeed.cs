@@ -1,0 +1,77 @@
+using System.Security.Claims;
+using Dapper;
+using Matchmaking.Needs.Contracts;
+using Matchmaking.ServiceDefaults.Auth;
+using Matchmaking.ServiceDefaults.Messaging;
+
+namespace Matchmaking.Needs.Api.Features;
+
+/// <summary>POST /api/needs: an enterprise posts a need; NeedPosted leaves through the outbox in the same transaction.</summary>
+public static class PostNeed
+{
+    internal static void Map(RouteGroupBuilder needs) =>
+        needs.MapPost("", EndpointAsync)
+            .RequireAuthorization(Policies.Enterprise)
+            .WithName(nameof(PostNeed))
+            .Produces<NeedResponse>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+    private static async Task<IResult> EndpointAsync(
+        NeedBody body, ClaimsPrincipal user, NeedsDatabase database, CancellationToken cancellationToken)
+    {
+        var result = await HandleAsync(body, Caller.From(user), database, cancellationToken);
+        return result.Outcome == NeedOutcome.Created
+            ? TypedResults.Created($"/api/needs/{result.Need!.Id}", result.Need)
+            : result.ToHttp("Only an enterprise may post a need.", "The need cannot be posted.");
+    }
+
+    /// <param name="id">A fixed id makes a replayed seed a no-op: the existing need comes back as <see cref="NeedOutcome.Ok"/>.</param>
+    public static async Task<NeedResult> HandleAsync(
+        NeedBody body, Caller caller, NeedsDatabase database, CancellationToken cancellationToken, Guid? id = null)
+    {
+        // The endpoint's policy already says so; the check is repeated for callers that come without HTTP (the seeder).
+        if (caller.Role != Roles.Enterprise)
+        {
+            return NeedResult.Forbidden;
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        var errors = body.Validate(DateOnly.FromDateTime(now.UtcDateTime));
+        if (errors.Any)
+        {
+            return NeedResult.Invalid(errors);
+        }
+
+        var needId = id ?? Guid.NewGuid();
+        var visibility = body.Visibility ?? NeedVisibility.Public;
+        var language = body.ResolveLanguage();
+        return await database.WriteAsync(async (connection, transaction) =>
+        {
+            var inserted = await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO needs (
+                    id, organisation_id, title, problem, sector, keywords, min_trl, budget_min, budget_max,
+                    budget_currency, deadline, visibility, language, status, created_at, updated_at, created_by)
+                VALUES (
+                    @Id, @OrganisationId, @Title, @Problem, @Sector, @Keywords, @MinTrl, @BudgetMin, @BudgetMax,
+                    @BudgetCurrency, @Deadline, @Visibility, @Language, @Status, @Now, @Now, @CreatedBy)
+                ON CONFLICT (id) DO NOTHING
+                """,
+                body.ToSqlParameters(needId, caller.OrganisationId, visibility, language, now, caller),
+                transaction,
+                cancellationToken: cancellationToken));
+            if (inserted == 0)
+            {
+                var existing = await NeedRow.FindAsync(connection, needId, cancellationToken, transaction);
+                return new NeedResult(NeedOutcome.Ok, existing!.ToResponse(caller));
+            }
+
+            var need = body.ToResponse(needId, caller.OrganisationId, visibility, language, now, now);
+            await Outbox.AddAsync(connection, transaction, new NeedPosted(
+                need.Id, caller.OrganisationId, need.Title, need.Problem, need.Keywords, need.Sector, need.MinTrl,
+                need.Visibility, need.Language, now));
+            return new NeedResult(NeedOutcome.Created, need);
+        }, cancellationToken);
+    }
+}

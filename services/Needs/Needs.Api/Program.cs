@@ -1,0 +1,12 @@
+using Matchmaking.Needs.Api;
+using Matchmaking.ServiceDefaults.Messaging;
+using Matchmaking.ServiceDefaults.Web;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();   // problem details, strict JSON, JWT bearer, health, OpenAPI
+builder.AddNeeds();             // database, outbox relay, consumers, options
+builder.AddMatchmakingBus();    // MassTransit once, after every AddXxx (InMemory or RabbitMq by configuration)
+var app = builder.Build();
+app.MapServiceDefaults();       // exception handler, status pages, auth, /health/live, /health/ready, /openapi/v1.json
+app.MapNeeds();
+app.Run();

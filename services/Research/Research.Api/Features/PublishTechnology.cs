@@ -1,0 +1,69 @@
+using System.Security.Claims;
+using Dapper;
+using Matchmaking.Research.Contracts;
+using Matchmaking.ServiceDefaults.Auth;
+using Matchmaking.ServiceDefaults.Messaging;
+
+namespace Matchmaking.Research.Api.Features;
+
+/// <summary>POST /api/technologies: a university publishes a technology; TechnologyPublished leaves through the outbox.</summary>
+public static class PublishTechnology
+{
+    internal static void Map(RouteGroupBuilder technologies) =>
+        technologies.MapPost("", EndpointAsync)
+            .RequireAuthorization(Policies.University)
+            .WithName(nameof(PublishTechnology))
+            .Produces<TechnologyResponse>(StatusCodes.Status201Created)
+            .ProducesValidationProblem();
+
+    private static async Task<IResult> EndpointAsync(
+        TechnologyBody body, ClaimsPrincipal user, ResearchDatabase database, CancellationToken cancellationToken)
+    {
+        var result = await HandleAsync(body, Caller.From(user), database, cancellationToken);
+        return result.Outcome == TechnologyOutcome.Created
+            ? TypedResults.Created($"/api/technologies/{result.Technology!.Id}", result.Technology)
+            : result.ToHttp();
+    }
+
+    /// <param name="id">A fixed id makes a replayed seed a no-op: the existing technology comes back as <see cref="TechnologyOutcome.Ok"/>.</param>
+    public static async Task<TechnologyResult> HandleAsync(
+        TechnologyBody body, Caller caller, ResearchDatabase database, CancellationToken cancellationToken, Guid? id = null)
+    {
+        var errors = body.Validate();
+        if (errors.Any)
+        {
+            return TechnologyResult.Invalid(errors);
+        }
+
+        var technologyId = id ?? Guid.NewGuid();
+        var language = body.ResolveLanguage();
+        var now = DateTimeOffset.UtcNow;
+        return await database.WriteAsync(async (connection, transaction) =>
+        {
+            var inserted = await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO technologies (
+                    id, organisation_id, title, summary, details, sector, keywords, trl, ip_status, patent_numbers,
+                    licence_models, language, status, created_at, updated_at, created_by)
+                VALUES (
+                    @Id, @OrganisationId, @Title, @Summary, @Details, @Sector, @Keywords, @Trl, @IpStatus, @PatentNumbers,
+                    @LicenceModels, @Language, @Status, @Now, @Now, @CreatedBy)
+                ON CONFLICT (id) DO NOTHING
+                """,
+                body.ToSqlParameters(technologyId, language, now, caller),
+                transaction,
+                cancellationToken: cancellationToken));
+            if (inserted == 0)
+            {
+                var existing = await TechnologyRow.FindAsync(connection, technologyId, cancellationToken, transaction);
+                return new TechnologyResult(TechnologyOutcome.Ok, existing!.ToResponse(caller));
+            }
+
+            var technology = body.ToResponse(technologyId, caller.OrganisationId, language, now, now);
+            await Outbox.AddAsync(connection, transaction, new TechnologyPublished(
+                technology.Id, technology.OrganisationId, technology.Title, technology.Summary, technology.Keywords,
+                technology.Sector, technology.Trl, technology.LicenceModels, technology.Language, now));
+            return new TechnologyResult(TechnologyOutcome.Created, technology);
+        }, cancellationToken);
+    }
+}

@@ -1,0 +1,79 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Matchmaking.Host;
+using Matchmaking.Testing;
+using Xunit;
+
+namespace Matchmaking.EndToEnd.Tests;
+
+/// <summary>The same journey through the one-process Host on its embedded default, signed in as the demo accounts.</summary>
+public sealed class HostFlowTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const string DemoPassword = "demo-pass-123";
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"matchmaking-host-{Guid.NewGuid():N}");
+    private RunningService _host = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        var builder = HostComposition.CreateBuilder([], [
+            new("urls", "http://127.0.0.1:0"),
+            new("Matchmaking:DataDirectory", _dataDirectory),
+        ]);
+        var app = builder.Build();
+        HostComposition.MapAll(app);
+        _host = await RunningService.StartAsync(app);
+    }
+
+    [Fact]
+    public async Task The_host_seeds_demo_data_and_runs_the_whole_journey_in_one_process()
+    {
+        var flow = new Flow(_host.BaseAddress, output);
+        var staffToken = await flow.SignInAsync("staff@centre.demo", DemoPassword);
+
+        using (var staff = flow.Client(staffToken))
+        {
+            var technologies = await staff.GetFromJsonAsync<JsonElement>("/api/technologies?pageSize=100");
+            Assert.True(technologies.GetProperty("total").GetInt32() >= 40, "the demo technologies are seeded");
+            var needs = await staff.GetFromJsonAsync<JsonElement>("/api/needs?pageSize=100");
+            Assert.True(needs.GetProperty("total").GetInt32() >= 60, "the demo needs are seeded");
+        }
+
+        await flow.RunAsync(
+            await flow.SignInAsync("tto@hku.demo", DemoPassword),
+            await flow.SignInAsync("ops@pearl-plastics.demo", DemoPassword),
+            staffToken);
+    }
+
+    [Fact]
+    public async Task A_wrong_password_and_an_unknown_email_get_the_same_401()
+    {
+        using var client = new HttpClient { BaseAddress = _host.BaseAddress };
+        var wrong = await client.PostAsJsonAsync("/api/auth/token", new { email = "staff@centre.demo", password = "not-the-password" });
+        var unknown = await client.PostAsJsonAsync("/api/auth/token", new { email = "nobody@centre.demo", password = "not-the-password" });
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
+        var wrongTitle = (await wrong.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString();
+        var unknownTitle = (await unknown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString();
+        Assert.Equal(wrongTitle, unknownTitle);
+    }
+
+    [Fact]
+    public async Task Health_endpoints_answer()
+    {
+        using var client = new HttpClient { BaseAddress = _host.BaseAddress };
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
+        await Eventually.UntilAsync(() => client.GetAsync("/health/ready"), r => r.StatusCode == HttpStatusCode.OK, what: "readiness");
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/openapi/v1.json")).StatusCode);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_dataDirectory))
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+    }
+}
