@@ -86,7 +86,7 @@ public static class ListNeeds
         };
         // Who may see a row, and which rows the caller asked for; shared by the count and the page.
         const string where = """
-            WHERE (@IsStaff = 1 OR organisation_id = @OrganisationId OR (status = @Open))
+            WHERE (@IsStaff = 1 OR organisation_id = @OrganisationId OR (status = @Open AND visibility <> @StaffOnly))
               AND (@Mine = 0 OR organisation_id = @OrganisationId)
               AND (@Sector IS NULL OR sector = @Sector)
               AND (@Status IS NULL OR status = @Status)
