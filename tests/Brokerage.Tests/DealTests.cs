@@ -194,6 +194,23 @@ public abstract class DealTests(BrokerageService brokerage)
     }
 
     [Fact]
+    public async Task Concurrent_requests_open_one_deal_per_pair_and_move_it_one_step()
+    {
+        var pair = await brokerage.SuggestedPairAsync();
+
+        var opens = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Staff.PostJsonAsync("/api/deals", new { matchId = pair.MatchId })));
+        var created = Assert.Single(opens, r => r.StatusCode == HttpStatusCode.Created);
+        Assert.All(opens.Where(r => r != created), r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
+        var dealId = (await created.JsonAsync(HttpStatusCode.Created)).Guid("id");
+
+        var moves = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => TryMoveAsync(dealId, new { stage = "introduced" })));
+        Assert.Single(moves, r => r.StatusCode == HttpStatusCode.OK);
+        Assert.All(moves.Where(r => r.StatusCode != HttpStatusCode.OK), r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
+        var deal = new JsonElementDeal(await (await Staff.GetAsync($"/api/deals/{dealId}", Ct)).JsonAsync(HttpStatusCode.OK));
+        Assert.Equal(["suggested", "introduced"], deal.History.Select(h => h.String("toStage")!).ToArray());
+    }
+
+    [Fact]
     public async Task Opening_takes_either_a_match_or_a_technology_and_need_that_brokerage_knows()
     {
         var pair = await brokerage.SuggestedPairAsync();

@@ -18,6 +18,8 @@ namespace Matchmaking.EndToEnd.Tests;
 /// </summary>
 public sealed class DistributedFlowTests(ITestOutputHelper output) : IAsyncLifetime
 {
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
     private readonly List<RunningService> _services = [];
     private readonly string _indexDirectory = Path.Combine(Path.GetTempPath(), $"matchmaking-e2e-{Guid.NewGuid():N}");
     private RunningService _portal = null!;
@@ -61,10 +63,10 @@ public sealed class DistributedFlowTests(ITestOutputHelper output) : IAsyncLifet
         async Task<string> AccountAsync(string kind, string role)
         {
             var organisation = await Organisations.CreateAsync(
-                new Organisations.CreateRequest($"{kind} {Guid.NewGuid():N}", null, kind, null), database, CancellationToken.None);
+                new Organisations.CreateRequest($"{kind} {Guid.NewGuid():N}", null, kind, null), database, Ct);
             var email = $"{role}-{Guid.NewGuid():N}@e2e.demo";
             var created = await Users.CreateAsync(
-                new Users.CreateRequest(email, role, role, organisation!.Id, password), database, hasher, CancellationToken.None);
+                new Users.CreateRequest(email, role, role, organisation!.Id, password), database, hasher, Ct);
             Assert.NotNull(created.User);
             return email;
         }

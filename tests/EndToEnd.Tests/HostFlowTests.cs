@@ -10,6 +10,8 @@ namespace Matchmaking.EndToEnd.Tests;
 /// <summary>The same journey through the one-process Host on its embedded default, signed in as the demo accounts.</summary>
 public sealed class HostFlowTests(ITestOutputHelper output) : IAsyncLifetime
 {
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
     private const string DemoPassword = "demo-pass-123";
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"matchmaking-host-{Guid.NewGuid():N}");
     private RunningService _host = null!;
@@ -33,10 +35,19 @@ public sealed class HostFlowTests(ITestOutputHelper output) : IAsyncLifetime
 
         using (var staff = flow.Client(staffToken))
         {
-            var technologies = await staff.GetFromJsonAsync<JsonElement>("/api/technologies?pageSize=100");
+            var technologies = await staff.GetFromJsonAsync<JsonElement>("/api/technologies?pageSize=100", Ct);
             Assert.True(technologies.GetProperty("total").GetInt32() >= 40, "the demo technologies are seeded");
-            var needs = await staff.GetFromJsonAsync<JsonElement>("/api/needs?pageSize=100");
+            var needs = await staff.GetFromJsonAsync<JsonElement>("/api/needs?pageSize=100", Ct);
             Assert.True(needs.GetProperty("total").GetInt32() >= 60, "the demo needs are seeded");
+
+            // The seeded listings reach the index through the outbox and the bus; let that backlog drain so the
+            // journey below measures one listing's latency, not the queue's.
+            await Eventually.UntilAsync(
+                async () => (await staff.GetFromJsonAsync<JsonElement>("/api/search?type=need&pageSize=1", Ct)).GetProperty("total").GetInt32()
+                            + (await staff.GetFromJsonAsync<JsonElement>("/api/search?type=technology&pageSize=1", Ct)).GetProperty("total").GetInt32(),
+                indexed => indexed >= technologies.GetProperty("total").GetInt32() + needs.GetProperty("total").GetInt32(),
+                TimeSpan.FromMinutes(3),
+                "every seeded listing to be indexed");
         }
 
         await flow.RunAsync(
@@ -49,12 +60,12 @@ public sealed class HostFlowTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task A_wrong_password_and_an_unknown_email_get_the_same_401()
     {
         using var client = new HttpClient { BaseAddress = _host.BaseAddress };
-        var wrong = await client.PostAsJsonAsync("/api/auth/token", new { email = "staff@centre.demo", password = "not-the-password" });
-        var unknown = await client.PostAsJsonAsync("/api/auth/token", new { email = "nobody@centre.demo", password = "not-the-password" });
+        var wrong = await client.PostAsJsonAsync("/api/auth/token", new { email = "staff@centre.demo", password = "not-the-password" }, Ct);
+        var unknown = await client.PostAsJsonAsync("/api/auth/token", new { email = "nobody@centre.demo", password = "not-the-password" }, Ct);
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
-        var wrongTitle = (await wrong.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString();
-        var unknownTitle = (await unknown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString();
+        var wrongTitle = (await wrong.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("title").GetString();
+        var unknownTitle = (await unknown.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("title").GetString();
         Assert.Equal(wrongTitle, unknownTitle);
     }
 
@@ -62,9 +73,9 @@ public sealed class HostFlowTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task Health_endpoints_answer()
     {
         using var client = new HttpClient { BaseAddress = _host.BaseAddress };
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
-        await Eventually.UntilAsync(() => client.GetAsync("/health/ready"), r => r.StatusCode == HttpStatusCode.OK, what: "readiness");
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/openapi/v1.json")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live", Ct)).StatusCode);
+        await Eventually.UntilAsync(() => client.GetAsync("/health/ready", Ct), r => r.StatusCode == HttpStatusCode.OK, what: "readiness");
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/openapi/v1.json", Ct)).StatusCode);
     }
 
     public async ValueTask DisposeAsync()

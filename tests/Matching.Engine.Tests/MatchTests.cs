@@ -59,6 +59,15 @@ public sealed class MatchTests : IDisposable
     }
 
     [Fact]
+    public void A_listing_is_never_its_own_candidate_even_under_the_other_kind()
+    {
+        var technology = CoolingTechnology();
+        Index.Upsert(technology);
+
+        Assert.Empty(Index.Match(technology with { Kind = ListingKind.Need }, 10));
+    }
+
+    [Fact]
     public void Only_open_listings_are_candidates()
     {
         var open = CoolingTechnology();

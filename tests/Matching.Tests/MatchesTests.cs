@@ -32,9 +32,9 @@ public abstract class MatchesTests(Setup setup) : MatchingTests(setup)
         Assert.False(string.IsNullOrWhiteSpace(match.Explanation.Summary));
         Assert.NotEmpty(match.Explanation.Terms);
         Assert.NotEmpty(match.Explanation.Features);
-        Assert.Equal([match], (await MatchesAsync(enterprise, Needs, need.NeedId)).Items);
-        Assert.Equal([match], (await MatchesAsync(staff, Technologies, technology.TechnologyId)).Items);
-        Assert.Equal([match], (await MatchesAsync(staff, Needs, need.NeedId)).Items);
+        Assert.Equal([match.Key], (await MatchesAsync(enterprise, Needs, need.NeedId)).Items.Select(m => m.Key));
+        Assert.Equal([match.Key], (await MatchesAsync(staff, Technologies, technology.TechnologyId)).Items.Select(m => m.Key));
+        Assert.Equal([match.Key], (await MatchesAsync(staff, Needs, need.NeedId)).Items.Select(m => m.Key));
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public abstract class MatchesTests(Setup setup) : MatchingTests(setup)
         var forUniversity = await MatchesAsync(university, Technologies, technology.TechnologyId);
         var forOwner = await MatchesAsync(secretive, Needs, staffOnlyNeed.NeedId);
 
-        Assert.Equal([publicNeed.NeedId, staffOnlyNeed.NeedId], forStaff.Items.Select(m => m.NeedId).Order());
+        Assert.Equal(new[] { publicNeed.NeedId, staffOnlyNeed.NeedId }.Order(), forStaff.Items.Select(m => m.NeedId).Order());
         Assert.Equal([publicNeed.NeedId], forUniversity.Items.Select(m => m.NeedId));
         Assert.Equal([technology.TechnologyId], forOwner.Items.Select(m => m.TechnologyId));
     }
@@ -172,7 +172,8 @@ public abstract class MatchesTests(Setup setup) : MatchingTests(setup)
     {
         var university = NewUniversity();
         var published = CoolingTechnology(university, minutes: 0);
-        var updated = Updated(published, "Gallium nitride power amplifiers", "Wide bandgap amplifiers for base stations.", minutes: 5);
+        var updated = Updated(published, "Gallium nitride power amplifiers", "Wide bandgap amplifiers for base stations.", minutes: 5,
+            keywords: ["gallium nitride"]);
 
         await PublishAndWaitAsync(updated);
         await PublishAndWaitAsync(published);
@@ -219,6 +220,24 @@ public abstract class MatchesTests(Setup setup) : MatchingTests(setup)
     }
 
     [Fact]
+    public async Task A_technology_changed_beyond_recognition_loses_its_old_matches()
+    {
+        var university = NewUniversity();
+        var enterprise = NewEnterprise();
+        var technology = CoolingTechnology(university, minutes: 0);
+        var need = WarpageNeed(enterprise);
+        await PublishAndWaitAsync(need);
+        await PublishAndWaitAsync(technology);
+        Assert.Single((await MatchesAsync(university, Technologies, technology.TechnologyId)).Items);
+
+        await PublishAndWaitAsync(Updated(technology, "Gallium nitride power amplifiers", "Wide bandgap amplifiers for base stations.",
+            minutes: 5, keywords: ["gallium nitride"]));
+
+        Assert.Empty((await MatchesAsync(university, Technologies, technology.TechnologyId)).Items);
+        Assert.Empty((await MatchesAsync(enterprise, Needs, need.NeedId)).Items);
+    }
+
+    [Fact]
     public async Task Top_limits_the_matches_and_must_be_between_1_and_100()
     {
         var university = NewUniversity();
@@ -229,7 +248,7 @@ public abstract class MatchesTests(Setup setup) : MatchingTests(setup)
         var all = await MatchesEventuallyAsync(university, Technologies, technology.TechnologyId, m => m.Items.Count == 2);
 
         using var one = await GetMatchesAsync(university, Technologies, technology.TechnologyId, top: "1");
-        Assert.Equal([all.Items[0]], (await ReadAsync<MatchesBody>(one)).Items);
+        Assert.Equal([all.Items[0].Key], (await ReadAsync<MatchesBody>(one)).Items.Select(m => m.Key));
         Assert.True(all.Items[0].Score >= all.Items[1].Score, "best first");
         foreach (var top in new[] { "0", "101", "-1", "ten", "" })
         {
@@ -245,6 +264,19 @@ public abstract class MatchesTests(Setup setup) : MatchingTests(setup)
 
         await AssertStatusAsync(HttpStatusCode.OK, response);
         Assert.True(Directory.Exists(Matching.IndexFolder), "the index lives in its configured folder");
+    }
+
+    [Fact]
+    public async Task The_API_description_lists_the_matching_endpoints()
+    {
+        using var response = await Matching.Service.CreateClient().GetAsync("/openapi/v1.json", Ct);
+
+        await AssertStatusAsync(HttpStatusCode.OK, response);
+        var paths = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!["paths"]!.AsObject();
+        foreach (var path in new[] { "/api/technologies/{id}/matches", "/api/needs/{id}/matches", "/api/matches/{matchId}/feedback", "/api/search" })
+        {
+            Assert.True(paths.ContainsKey(path), $"{path} is not described; paths: {string.Join(", ", paths.Select(p => p.Key))}");
+        }
     }
 }
 

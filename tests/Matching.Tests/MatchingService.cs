@@ -8,6 +8,8 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
+[assembly: AssemblyFixture(typeof(Matchmaking.Matching.Tests.LeftoverCleanup))]
+
 namespace Matchmaking.Matching.Tests;
 
 /// <summary>The two ways the service runs: apart (PostgreSQL + RabbitMQ) and inside the Host (SQLite + in-memory bus).</summary>
@@ -89,7 +91,7 @@ public sealed class MatchingService : IAsyncDisposable
         }
         catch
         {
-            await RemoveAsync(folder, postgres, broker);
+            Remove(folder, postgres, broker);
             throw;
         }
     }
@@ -98,11 +100,10 @@ public sealed class MatchingService : IAsyncDisposable
     {
         _observer.Disconnect();
         await Service.DisposeAsync();
-        await RemoveAsync(_folder, _postgres, _broker);
+        Remove(_folder, _postgres, _broker);
     }
 
-    /// <summary>Best effort: a leftover database or virtual host must not fail a test that passed.</summary>
-    private static async Task RemoveAsync(string folder, string? postgres, RabbitMqEndpoint? broker)
+    private static void Remove(string folder, string? postgres, RabbitMqEndpoint? broker)
     {
         // Pooled connections keep the SQLite file open; release them so the folder can go.
         SqliteConnection.ClearAllPools();
@@ -114,19 +115,31 @@ public sealed class MatchingService : IAsyncDisposable
         {
         }
 
+        // rabbitmqctl takes seconds per call, so the servers are tidied in the background; the run waits for it at the end.
+        LeftoverCleanup.Add(RemoveFromServersAsync(postgres, broker));
+    }
+
+    /// <summary>Best effort: a leftover database or virtual host must not fail a test that passed.</summary>
+    private static async Task RemoveFromServersAsync(string? postgres, RabbitMqEndpoint? broker)
+    {
+        await Task.Yield();
         if (postgres is not null)
         {
             try
             {
                 var name = new NpgsqlConnectionStringBuilder(postgres).Database;
-                NpgsqlConnection.ClearAllPools();
+                using (var pooled = new NpgsqlConnection(postgres))
+                {
+                    NpgsqlConnection.ClearPool(pooled);
+                }
+
                 await using var connection = new NpgsqlConnection(await PostgresServer.ServerConnectionStringAsync());
                 await connection.OpenAsync();
                 await using var command = connection.CreateCommand();
                 command.CommandText = $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)";
                 await command.ExecuteNonQueryAsync();
             }
-            catch (NpgsqlException)
+            catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
             {
             }
         }
@@ -142,7 +155,7 @@ public sealed class MatchingService : IAsyncDisposable
                 });
                 if (process is not null)
                 {
-                    await process.WaitForExitAsync();
+                    await Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync(), process.WaitForExitAsync());
                 }
             }
             catch (System.ComponentModel.Win32Exception)
@@ -157,12 +170,23 @@ public sealed class MatchingService : IAsyncDisposable
 public sealed class ConsumedMessages : IConsumeObserver
 {
     private readonly ConcurrentDictionary<Guid, int> _deliveries = new();
+    private readonly ConcurrentDictionary<Guid, Exception> _faults = new();
 
     public int Count(Guid messageId) => _deliveries.GetValueOrDefault(messageId);
 
-    public Task WaitAsync(Guid messageId, int deliveries = 1) =>
-        Eventually.UntilAsync(() => Task.FromResult(Count(messageId)), count => count >= deliveries,
-            what: $"{deliveries} consumed deliveries of message {messageId}");
+    public async Task WaitAsync(Guid messageId, int deliveries = 1)
+    {
+        try
+        {
+            await Eventually.UntilAsync(() => Task.FromResult(Count(messageId)), count => count >= deliveries,
+                what: $"{deliveries} consumed deliveries of message {messageId}");
+        }
+        catch (TimeoutException timeout) when (_faults.TryGetValue(messageId, out var fault))
+        {
+            // The consumer's own exception says far more than the timeout.
+            throw new TimeoutException($"{timeout.Message}; the consumer failed: {fault.GetType().Name}: {fault.Message}", fault);
+        }
+    }
 
     Task IConsumeObserver.PreConsume<T>(ConsumeContext<T> context) => Task.CompletedTask;
 
@@ -176,5 +200,33 @@ public sealed class ConsumedMessages : IConsumeObserver
         return Task.CompletedTask;
     }
 
-    Task IConsumeObserver.ConsumeFault<T>(ConsumeContext<T> context, Exception exception) => Task.CompletedTask;
+    Task IConsumeObserver.ConsumeFault<T>(ConsumeContext<T> context, Exception exception)
+    {
+        if (context.MessageId is { } id)
+        {
+            _faults[id] = exception;
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Waits, once every test has run, for the databases and virtual hosts the tests left to be dropped.</summary>
+public sealed class LeftoverCleanup : IAsyncDisposable
+{
+    private static readonly ConcurrentBag<Task> s_pending = [];
+
+    public static void Add(Task removal) => s_pending.Add(removal);
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await Task.WhenAll(s_pending).WaitAsync(TimeSpan.FromMinutes(2));
+        }
+        catch (TimeoutException)
+        {
+            // Leftovers only cost space on the test servers; never fail the run for them.
+        }
+    }
 }

@@ -86,12 +86,13 @@ public abstract class MatchingTests(Setup setup) : IAsyncLifetime
         "en",
         At(minutes));
 
-    protected static TechnologyUpdated Updated(TechnologyPublished technology, string title, string summary, int minutes) => new(
+    protected static TechnologyUpdated Updated(
+        TechnologyPublished technology, string title, string summary, int minutes, IReadOnlyList<string>? keywords = null) => new(
         technology.TechnologyId,
         technology.OrganisationId,
         title,
         summary,
-        technology.Keywords,
+        keywords ?? technology.Keywords,
         technology.Sector,
         technology.Trl,
         technology.LicenceModels,
@@ -170,7 +171,12 @@ public abstract class MatchingTests(Setup setup) : IAsyncLifetime
         public override string ToString() => $"[{string.Join(", ", Items.Select(i => $"{i.TechnologyId}/{i.NeedId}"))}]";
     }
 
-    public sealed record MatchItem(Guid MatchId, Guid TechnologyId, Guid NeedId, double Score, Explanation Explanation);
+    public sealed record MatchItem(Guid MatchId, Guid TechnologyId, Guid NeedId, double Score, Explanation Explanation)
+    {
+        /// <summary>What two answers about the same match must agree on (the explanation holds lists, compared by reference).</summary>
+        public (Guid MatchId, Guid TechnologyId, Guid NeedId, double Score, string Summary) Key =>
+            (MatchId, TechnologyId, NeedId, Score, Explanation.Summary);
+    }
 
     public sealed record Explanation(string Summary, List<string> Terms, Dictionary<string, double> Features);
 

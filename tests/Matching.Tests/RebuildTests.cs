@@ -10,11 +10,17 @@ public abstract class RebuildTests(Setup setup) : MatchingTests(setup)
     public async Task The_rebuilt_index_answers_searches_as_the_incremental_one_did()
     {
         var university = NewUniversity();
-        var withdrawn = CoolingTechnology(university);
-        await PublishAndWaitAsync(CoolingTechnology(NewUniversity()));
-        await PublishAndWaitAsync(BatteryTechnology(NewUniversity()));
-        await PublishAndWaitAsync(WarpageNeed(NewEnterprise()));
-        await PublishAndWaitAsync(WarpageNeed(NewEnterprise(), visibility: "staff-only", sector: "plastics"));
+        // Distinct texts and instants, so every ranking has one right order and ties cannot hide a difference.
+        var withdrawn = CoolingTechnology(university, minutes: 5);
+        await PublishAndWaitAsync(CoolingTechnology(NewUniversity(), minutes: 1));
+        await PublishAndWaitAsync(BatteryTechnology(NewUniversity()) with { OccurredAt = At(2) });
+        await PublishAndWaitAsync(WarpageNeed(NewEnterprise(), minutes: 3));
+        await PublishAndWaitAsync(WarpageNeed(NewEnterprise(), visibility: "staff-only", sector: "plastics", minutes: 4) with
+        {
+            Title = "Thin plastic lids warp after moulding",
+            Problem = "Polypropylene lids bow as they cool; we want flat lids without a longer cycle.",
+            Keywords = ["warpage"],
+        });
         await PublishAndWaitAsync(withdrawn);
         await PublishAndWaitAsync(new TechnologyWithdrawn(withdrawn.TechnologyId, university.OrganisationId, At(10)));
         string[] queries = ["q=warpage", "q=battery", "q=injection%20moulding&type=need", "type=technology", "q=cooling&sector=moulds-dies"];

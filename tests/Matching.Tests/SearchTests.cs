@@ -20,7 +20,7 @@ public abstract class SearchTests(Setup setup) : MatchingTests(setup)
         var plastics = await SearchAsync(caller, "q=warpage&sector=plastics");
 
         Assert.Equal(2, both.Total);
-        Assert.Equal([need.NeedId, technology.TechnologyId], both.Items.Select(i => i.Id).Order());
+        Assert.Equal(new[] { need.NeedId, technology.TechnologyId }.Order(), both.Items.Select(i => i.Id).Order());
         var hit = Assert.Single(technologies.Items);
         Assert.Equal((technology.TechnologyId, "technology", technology.Title, "en"), (hit.Id, hit.Type, hit.Title, hit.Language));
         Assert.Contains("warpage", hit.Snippet, StringComparison.OrdinalIgnoreCase);
@@ -63,8 +63,9 @@ public abstract class SearchTests(Setup setup) : MatchingTests(setup)
         Assert.Equal([anonymous.NeedId], forUniversity.Items.Select(i => i.Id));
         Assert.Equal(1, forUniversity.Total);
         Assert.Equal([anonymous.NeedId], forOtherEnterprise.Items.Select(i => i.Id));
-        Assert.Equal([anonymous.NeedId, staffOnly.NeedId], forStaff.Items.Select(i => i.Id).Order());
-        Assert.Equal([anonymous.NeedId, staffOnly.NeedId], forOwner.Items.Select(i => i.Id).Order());
+        var both = new[] { anonymous.NeedId, staffOnly.NeedId }.Order();
+        Assert.Equal(both, forStaff.Items.Select(i => i.Id).Order());
+        Assert.Equal(both, forOwner.Items.Select(i => i.Id).Order());
     }
 
     [Fact]

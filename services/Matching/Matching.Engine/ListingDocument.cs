@@ -5,7 +5,7 @@ using Lucene.Net.Util;
 
 namespace Matchmaking.Matching.Engine;
 
-/// <summary>How a listing is laid out in a Lucene document; every field is stored so a listing reads back whole.</summary>
+// How a listing is laid out in a Lucene document; every field is stored so a listing reads back whole.
 internal static class ListingDocument
 {
     public const string Id = "id";
@@ -25,6 +25,8 @@ internal static class ListingDocument
     public const string No = "false";
 
     public static readonly string[] TextFields = [Title, Body, Keywords];
+
+    private static readonly ISet<string> s_idFields = new HashSet<string> { Id, Organisation };
 
     public static string KindValue(ListingKind kind) => kind == ListingKind.Technology ? "technology" : "need";
 
@@ -83,15 +85,22 @@ internal static class ListingDocument
         document.Get(Open) == Yes,
         DateTimeOffset.ParseExact(document.Get(UpdatedAt), "O", CultureInfo.InvariantCulture, DateTimeStyles.None));
 
-    /// <summary>A hit's listing and organisation ids, read from doc values.</summary>
+    // A hit's listing and organisation ids, read from doc values.
     public static (Guid Id, Guid Organisation) ReadIds(IndexReader reader, int doc)
     {
         var leaves = reader.Leaves;
         var leaf = leaves[ReaderUtil.SubIndex(doc, leaves)];
+        var ids = leaf.AtomicReader.GetBinaryDocValues(Id);
+        var organisations = leaf.AtomicReader.GetBinaryDocValues(Organisation);
+        if (ids is null || organisations is null)
+        {
+            // A segment written before the ids had doc values: read the stored fields instead.
+            var stored = reader.Document(doc, s_idFields);
+            return (Guid.ParseExact(stored.Get(Id), "N"), Guid.ParseExact(stored.Get(Organisation), "N"));
+        }
+
         var scratch = new BytesRef();
-        var id = ReadGuid(leaf.AtomicReader.GetBinaryDocValues(Id), doc - leaf.DocBase, scratch);
-        var organisation = ReadGuid(leaf.AtomicReader.GetBinaryDocValues(Organisation), doc - leaf.DocBase, scratch);
-        return (id, organisation);
+        return (ReadGuid(ids, doc - leaf.DocBase, scratch), ReadGuid(organisations, doc - leaf.DocBase, scratch));
     }
 
     private static Guid ReadGuid(BinaryDocValues values, int doc, BytesRef scratch)

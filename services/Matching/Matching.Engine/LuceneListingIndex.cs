@@ -324,7 +324,7 @@ public sealed partial class LuceneListingIndex : IListingIndex
         public override IndexSearcher NewSearcher(IndexReader reader) => new(reader) { Similarity = s_similarity };
     }
 
-    /// <summary>Snippets are plain text: the caller decides how to mark terms up.</summary>
+    // Snippets are plain text: the caller decides how to mark terms up.
     private sealed class PlainText : IFormatter
     {
         public string HighlightTerm(string originalText, TokenGroup tokenGroup) => originalText;

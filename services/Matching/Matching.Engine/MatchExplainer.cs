@@ -4,10 +4,8 @@ using Lucene.Net.Search;
 
 namespace Matchmaking.Matching.Engine;
 
-/// <summary>
-/// Splits each hit's score into the contributions of the query's term clauses by scoring every clause on its own
-/// for just the hits. With coordination off and BM25's unit query norm, those contributions add up to the hit's score.
-/// </summary>
+// Splits each hit's score into the contributions of the query's term clauses by scoring every clause on its own
+// for just the hits. With coordination off and BM25's unit query norm, those contributions add up to the hit's score.
 internal static class MatchExplainer
 {
     private const int TermsInSummary = 5;

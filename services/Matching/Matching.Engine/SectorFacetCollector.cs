@@ -4,7 +4,7 @@ using Lucene.Net.Util;
 
 namespace Matchmaking.Matching.Engine;
 
-/// <summary>Counts every hit's sector from doc values, alongside the collector that keeps the top hits.</summary>
+// Counts every hit's sector from doc values, alongside the collector that keeps the top hits.
 internal sealed class SectorFacetCollector : ICollector
 {
     private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);

@@ -5,10 +5,10 @@ using Matchmaking.Matching.Engine.Analysis;
 
 namespace Matchmaking.Matching.Engine;
 
-/// <summary>A query term, the word it came from, and how much it weighs in the query.</summary>
+// A query term, the word it came from, and how much it weighs in the query.
 internal sealed record WeightedTerm(string Term, string Surface, double Weight);
 
-/// <summary>One term in one field of the query; its clause's score is that field's share of the match.</summary>
+// One term in one field of the query; its clause's score is that field's share of the match.
 internal sealed record TermClause(string Field, WeightedTerm Term, TermQuery Query);
 
 internal static class WeightedTerms
@@ -34,7 +34,7 @@ internal static class WeightedTerms
         [ListingDocument.Body] = 1.0,
     };
 
-    /// <summary>Analyses a listing's own text into weighted terms.</summary>
+    // Analyses a listing's own text into weighted terms.
     public static List<WeightedTerm> FromListing(Analyzer analyzer, Listing listing) => Accumulate(
     [
         (ListingDocument.Title, listing.Title, SourceWeights[ListingDocument.Title]),
@@ -45,10 +45,8 @@ internal static class WeightedTerms
     public static List<WeightedTerm> FromQuery(Analyzer analyzer, string query) =>
         Accumulate([(ListingDocument.Body, query, 1.0)], analyzer);
 
-    /// <summary>
-    /// Keeps the terms that occur in the index, at most <see cref="MaxTerms"/>, preferring heavy and rare ones
-    /// (weight × BM25 idf), so a long listing asks about what is specific to it rather than about its filler.
-    /// </summary>
+    // Keeps the terms that occur in the index, at most MaxTerms, preferring heavy and rare ones
+    // (weight × BM25 idf), so a long listing asks about what is specific to it rather than about its filler.
     public static List<WeightedTerm> Select(IndexReader reader, List<WeightedTerm> terms, int maxTerms = MaxTerms)
     {
         var documents = Math.Max(1, reader.NumDocs);
@@ -63,7 +61,7 @@ internal static class WeightedTerms
             .ToList();
     }
 
-    /// <summary>A disjunction of every term in every text field, each clause weighted by term weight × field boost.</summary>
+    // A disjunction of every term in every text field, each clause weighted by term weight × field boost.
     public static (BooleanQuery Query, List<TermClause> Clauses) BuildQuery(IndexReader reader, IEnumerable<WeightedTerm> terms)
     {
         var query = new BooleanQuery(disableCoord: true);

@@ -86,16 +86,16 @@ public static class MatchListing
             }
         }
 
-        var stale = previouslyActive.Except(candidates.Select(c => c.Id)).ToList();
-        if (stale.Count > 0)
+        // One statement per pair: Dapper passes a list to Npgsql as an array (ANY) but expands it for SQLite (IN).
+        foreach (var counterpartId in previouslyActive.Except(candidates.Select(c => c.Id)).Order())
         {
             await connection.ExecuteAsync(
                 $"""
                 UPDATE matches
                 SET active = 0, updated_at = @Now
-                WHERE {ownColumn} = @Id AND {otherColumn} IN @Stale
+                WHERE {ownColumn} = @Id AND {otherColumn} = @CounterpartId
                 """,
-                new { listing.Id, Stale = stale.Select(id => id.ToString("D")).ToList(), Now = now },
+                new { listing.Id, CounterpartId = counterpartId, Now = now },
                 transaction);
         }
 

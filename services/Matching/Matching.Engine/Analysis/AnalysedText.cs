@@ -3,7 +3,7 @@ using Lucene.Net.Analysis.TokenAttributes;
 
 namespace Matchmaking.Matching.Engine.Analysis;
 
-/// <summary>A term as indexed and the word it came from, as written.</summary>
+// A term as indexed and the word it came from, as written.
 internal readonly record struct AnalysedTerm(string Term, string Surface);
 
 internal static class AnalysedText

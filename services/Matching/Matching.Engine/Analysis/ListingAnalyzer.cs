@@ -6,12 +6,10 @@ using Lucene.Net.Util;
 
 namespace Matchmaking.Matching.Engine.Analysis;
 
-/// <summary>
-/// One analyzer for every text field, whatever its language. Text is cut into runs of Han ideographs and runs of
-/// everything else: Han runs go through the SmartCn HMM segmenter, the rest through the English chain (standard
-/// tokenizer, possessives, lower case, stop words, Porter stemming). Mixed text such as "3D打印 nozzle" therefore
-/// works without guessing one language for the whole field.
-/// </summary>
+// One analyzer for every text field, whatever its language. Text is cut into runs of Han ideographs and runs of
+// everything else: Han runs go through the SmartCn HMM segmenter, the rest through the English chain (standard
+// tokenizer, possessives, lower case, stop words, Porter stemming). Mixed text such as "3D打印 nozzle" therefore
+// works without guessing one language for the whole field.
 internal sealed class ListingAnalyzer : Analyzer
 {
     public const LuceneVersion Version = LuceneVersion.LUCENE_48;

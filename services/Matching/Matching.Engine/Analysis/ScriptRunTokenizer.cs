@@ -3,10 +3,8 @@ using Lucene.Net.Analysis.TokenAttributes;
 
 namespace Matchmaking.Matching.Engine.Analysis;
 
-/// <summary>
-/// Reads the whole field, analyses each script run with the analyzer for its language and replays the tokens
-/// with offsets into the original text, so highlighting and surface forms stay right.
-/// </summary>
+// Reads the whole field, analyses each script run with the analyzer for its language and replays the tokens
+// with offsets into the original text, so highlighting and surface forms stay right.
 internal sealed class ScriptRunTokenizer : Tokenizer
 {
     private readonly string _fieldName;

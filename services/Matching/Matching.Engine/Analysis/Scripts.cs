@@ -11,7 +11,7 @@ internal static class Scripts
             or >= 0x20000 and <= 0x3134F          // Extensions B–G
             or 0x3007;                            // 〇
 
-    /// <summary>Splits text into maximal runs of Han ideographs and runs of everything else.</summary>
+    // Splits text into maximal runs of Han ideographs and runs of everything else.
     public static IEnumerable<(int Start, int Length, bool Han)> Runs(string text)
     {
         var start = 0;

@@ -7,7 +7,7 @@ using System.Text.Json;
 namespace Matchmaking.Matching.Engine;
 
 /// <summary>Mean metrics over the queries that have at least one relevant document, and the measured speeds.</summary>
-/// <param name="QueriesPerSecond">Matching only: no loading, indexing or scoring of the metrics.</param>
+/// <param name="QueriesPerSecond">Matching only, single-threaded, after an untimed warm-up: no loading, indexing or scoring of the metrics.</param>
 /// <param name="IndexedPerSecond">Corpus documents indexed per second, commit included.</param>
 public sealed record EvalResult(double NdcgAt10, double RecallAt100, double MrrAt10, int Queries, double QueriesPerSecond, double IndexedPerSecond);
 
@@ -17,6 +17,8 @@ public sealed record EvalResult(double NdcgAt10, double RecallAt100, double MrrA
 /// </summary>
 public static class BeirEvaluator
 {
+    private static readonly TimeSpan s_warmUp = TimeSpan.FromSeconds(3);
+
     private static readonly Guid s_corpusOrganisation = new("6d3c2a3e-6f1b-4a53-9e1c-0f5b8f8e2b10");
 
     /// <param name="top">How many candidates to ask for per query; Recall@100 needs at least 100.</param>
@@ -59,8 +61,19 @@ public static class BeirEvaluator
             var indexedPerSecond = corpus.Count / Math.Max(indexing.Elapsed.TotalSeconds, 1e-9);
             progress(string.Create(CultureInfo.InvariantCulture, $"Indexed {corpus.Count} documents in {indexing.Elapsed.TotalSeconds:F1} s ({indexedPerSecond:F0}/s)."));
 
-            // Loads the analysers' dictionaries so the first query is not charged for them.
-            index.Match(AsNeed("warm-up", "warm-up 预热"), 1);
+            // Untimed: loads the analysers' dictionaries and gives tiered JIT time to optimise the hot paths, so the
+            // timing reflects a running service rather than a cold start (a cold pass measured 5x slower).
+            index.Match(AsNeed("warm-up", "warm-up 预热"), top);
+            var warmUp = Stopwatch.StartNew();
+            foreach (var query in queries)
+            {
+                if (warmUp.Elapsed > s_warmUp)
+                {
+                    break;
+                }
+
+                index.Match(AsNeed(query.Id, query.Text), top);
+            }
 
             var rankings = new List<IReadOnlyList<string>>(queries.Count);
             var searching = Stopwatch.StartNew();
