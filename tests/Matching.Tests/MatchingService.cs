@@ -98,9 +98,15 @@ public sealed class MatchingService : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _observer.Disconnect();
-        await Service.DisposeAsync();
-        Remove(_folder, _postgres, _broker);
+        try
+        {
+            _observer.Disconnect();
+            await Service.DisposeAsync();
+        }
+        finally
+        {
+            Remove(_folder, _postgres, _broker);
+        }
     }
 
     private static void Remove(string folder, string? postgres, RabbitMqEndpoint? broker)
