@@ -50,5 +50,11 @@ public static class FunnelReport
         return new Response(suggested, stages, declineReasons);
     }
 
-    private sealed record StageCount(string Name, long Deals);
+    // A class, not a positional record: on an empty result SQLite reports computed columns as BLOB, and Dapper's
+    // constructor matching would refuse them; property mapping converts each value as it reads it.
+    private sealed class StageCount
+    {
+        public string Name { get; init; } = "";
+        public long Deals { get; init; }
+    }
 }

@@ -9,14 +9,18 @@ namespace Matchmaking.Brokerage.Api.Features;
 /// </summary>
 public static class OneToNReport
 {
-    public sealed record Item(
-        Guid TechnologyId,
-        string? Title,
-        string? Status,
-        long NeedsMatched,
-        long EnterprisesMatched,
-        long EnterprisesIntroduced,
-        long DealsAgreed);
+    // A class, not a positional record: on an empty result SQLite reports computed columns as BLOB, and Dapper's
+    // constructor matching would refuse them; property mapping converts each value as it reads it.
+    public sealed class Item
+    {
+        public Guid TechnologyId { get; init; }
+        public string? Title { get; init; }
+        public string? Status { get; init; }
+        public long NeedsMatched { get; init; }
+        public long EnterprisesMatched { get; init; }
+        public long EnterprisesIntroduced { get; init; }
+        public long DealsAgreed { get; init; }
+    }
 
     public sealed record Response(IReadOnlyList<Item> Items);
 
