@@ -1,3 +1,4 @@
+using Matchmaking.Text;
 namespace Matchmaking.Matching.Engine.Tests;
 
 public sealed class LanguageDetectionTests

@@ -1,3 +1,4 @@
+using Matchmaking.Text;
 using System.Globalization;
 using Lucene.Net.Documents;
 using Lucene.Net.Index;

@@ -1,3 +1,4 @@
+using Matchmaking.Text;
 using System.Data.Common;
 using System.Globalization;
 using System.Text.Encodings.Web;

@@ -1,3 +1,4 @@
+using Matchmaking.Text;
 using System.Data.Common;
 using System.Text.Json;
 using Dapper;

@@ -1,3 +1,4 @@
+using Matchmaking.Text;
 using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.TokenAttributes;
 

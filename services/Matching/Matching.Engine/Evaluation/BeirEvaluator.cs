@@ -1,3 +1,4 @@
+using Matchmaking.Text;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;

@@ -1,6 +1,5 @@
-using Matchmaking.Matching.Engine.Analysis;
-
-namespace Matchmaking.Matching.Engine;
+using Matchmaking.Text;
+namespace Matchmaking.Text;
 
 /// <summary>Tells English from Chinese by the share of Han characters, and Traditional from Simplified by telltale characters.</summary>
 public static class LanguageDetector
@@ -8,6 +7,8 @@ public static class LanguageDetector
     public const string English = "en";
     public const string TraditionalChinese = "zh-Hant";
     public const string SimplifiedChinese = "zh-Hans";
+
+    public static readonly IReadOnlyList<string> Supported = [English, TraditionalChinese, SimplifiedChinese];
 
     // Frequent characters that differ between the two scripts. Characters both scripts use (制, 台, 后, 里, 干)
     // are left out, since they say nothing about which one a text is written in.

@@ -1,8 +1,9 @@
 using System.Text;
 
-namespace Matchmaking.Matching.Engine.Analysis;
+namespace Matchmaking.Text;
 
-internal static class Scripts
+/// <summary>Which writing system a character belongs to, for analysis and language detection.</summary>
+public static class Scripts
 {
     public static bool IsHan(int codePoint) =>
         codePoint is >= 0x4E00 and <= 0x9FFF      // CJK Unified Ideographs
