@@ -1,8 +1,8 @@
-using Matchmaking.Text;
 using System.Globalization;
 using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Net.Util;
+using Matchmaking.Text;
 
 namespace Matchmaking.Matching.Engine;
 

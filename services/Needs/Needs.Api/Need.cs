@@ -1,4 +1,3 @@
-using Matchmaking.Text;
 using System.Data.Common;
 using System.Globalization;
 using System.Text.Encodings.Web;
@@ -8,6 +7,7 @@ using Dapper;
 using Matchmaking.ServiceDefaults.Auth;
 using Matchmaking.ServiceDefaults.Text;
 using Matchmaking.ServiceDefaults.Web;
+using Matchmaking.Text;
 
 namespace Matchmaking.Needs.Api;
 

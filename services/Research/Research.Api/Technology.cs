@@ -1,4 +1,3 @@
-using Matchmaking.Text;
 using System.Data.Common;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -6,6 +5,7 @@ using Dapper;
 using Matchmaking.ServiceDefaults.Auth;
 using Matchmaking.ServiceDefaults.Text;
 using Matchmaking.ServiceDefaults.Web;
+using Matchmaking.Text;
 
 namespace Matchmaking.Research.Api;
 

@@ -1,4 +1,3 @@
-using Matchmaking.Text;
 using System.Data.Common;
 using System.Text.Json;
 using Dapper;
@@ -8,6 +7,7 @@ using Matchmaking.Matching.Engine;
 using Matchmaking.Needs.Contracts;
 using Matchmaking.Research.Contracts;
 using Matchmaking.ServiceDefaults.Messaging;
+using Matchmaking.Text;
 using Microsoft.Extensions.Options;
 
 namespace Matchmaking.Matching.Api.Features;

@@ -1,6 +1,6 @@
-using Matchmaking.Text;
 using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.TokenAttributes;
+using Matchmaking.Text;
 
 namespace Matchmaking.Matching.Engine.Analysis;
 

@@ -1,9 +1,9 @@
-using Matchmaking.Text;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Matchmaking.Text;
 
 namespace Matchmaking.Matching.Engine;
 
