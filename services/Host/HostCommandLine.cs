@@ -2,16 +2,16 @@ namespace Matchmaking.Host;
 
 /// <summary>
 /// The Host's command line: an optional command (<c>serve</c>, the default, or <c>migrate</c>, <c>seed</c>,
-/// <c>reindex</c>, <c>eval</c>), the Host's own flags (<c>--data DIR</c>, <c>--no-seed</c>), the command's options,
+/// <c>reindex</c>, <c>eval</c>, <c>bench</c>), the Host's own flags (<c>--data DIR</c>, <c>--no-seed</c>), the command's options,
 /// and whatever remains for ASP.NET Core's configuration (<c>--urls</c>, <c>--Key=value</c>).
 /// </summary>
 public sealed record HostCommandLine(string Command, IReadOnlyDictionary<string, string?> Options, string[] ConfigurationArgs)
 {
-    public static readonly IReadOnlyList<string> Commands = ["serve", "migrate", "seed", "reindex", "eval", "help"];
+    public static readonly IReadOnlyList<string> Commands = ["serve", "migrate", "seed", "reindex", "eval", "bench", "help"];
 
     private static readonly HashSet<string> Flags = ["--json", "--no-seed", "--help", "-h"];
 
-    private static readonly HashSet<string> HostOptions = ["--data", "--corpus", "--queries", "--qrels", "--top", "--no-seed", "--json"];
+    private static readonly HashSet<string> HostOptions = ["--data", "--corpus", "--queries", "--qrels", "--top", "--sizes", "--seed", "--no-seed", "--json"];
 
     public static HostCommandLine Parse(IReadOnlyList<string> args)
     {
@@ -77,6 +77,8 @@ public sealed record HostCommandLine(string Command, IReadOnlyDictionary<string,
           reindex    rebuild the search index from the databases
           eval       evaluate the matching engine on BEIR-format data:
                      eval --corpus corpus.jsonl --queries queries.jsonl --qrels qrels.tsv [--top 100] [--json]
+          bench      measure the matching engine's speed on listings generated from seeds/ (run with -c Release):
+                     bench [--sizes 10000,100000] [--queries 200] [--top 100] [--seed 42] [--json]
 
         Options:
           --data DIR        where the SQLite files and the index live (default ./data; or Matchmaking__DataDirectory)

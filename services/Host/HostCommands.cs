@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Matchmaking.Benchmarks;
 using Matchmaking.Matching.Api;
 using Matchmaking.Matching.Engine;
 using Matchmaking.ServiceDefaults.Storage;
@@ -18,6 +19,8 @@ public static class HostCommands
                 return 0;
             case "eval":
                 return Evaluate(commandLine);
+            case "bench":
+                return Bench(commandLine);
         }
 
         var builder = HostComposition.CreateBuilder(commandLine.ConfigurationArgs, Overrides(commandLine));
@@ -110,6 +113,30 @@ public static class HostCommands
             }));
         }
 
+        return 0;
+    }
+
+    private static int Bench(HostCommandLine commandLine)
+    {
+        // Nothing configures the benchmark but its options: a mistyped one must not be dropped silently.
+        if (commandLine.ConfigurationArgs.Length > 0)
+        {
+            Console.Error.WriteLine($"bench does not take {string.Join(' ', commandLine.ConfigurationArgs)}. Usage: {BenchOptions.Usage}");
+            return 2;
+        }
+
+        BenchOptions options;
+        try
+        {
+            options = BenchOptions.FromOptions(commandLine.Option, commandLine.Flag("json"));
+        }
+        catch (ArgumentException exception)
+        {
+            Console.Error.WriteLine(exception.Message);
+            return 2;
+        }
+
+        BenchRunner.Run(options, Console.Out, Progress);
         return 0;
     }
 

@@ -75,7 +75,15 @@ public sealed class HostFlowTests(ITestOutputHelper output) : IAsyncLifetime
         using var client = new HttpClient { BaseAddress = _host.BaseAddress };
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live", Ct)).StatusCode);
         await Eventually.UntilAsync(() => client.GetAsync("/health/ready", Ct), r => r.StatusCode == HttpStatusCode.OK, what: "readiness");
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/openapi/v1.json", Ct)).StatusCode);
+        var openApi = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json", Ct);
+        var paths = openApi.GetProperty("paths");
+        foreach (var path in new[] { "/api/auth/token", "/api/technologies", "/api/needs", "/api/search", "/api/deals", "/api/reports/funnel" })
+        {
+            Assert.True(paths.TryGetProperty(path, out _), $"{path} is described");
+        }
+
+        var docs = await client.GetStringAsync("/api-docs/index.html", Ct);
+        Assert.Contains("swagger", docs, StringComparison.OrdinalIgnoreCase);
     }
 
     public async ValueTask DisposeAsync()

@@ -28,7 +28,7 @@ public static class HomePage
                 <h1>Matchmaking</h1>
                 <p>Research-to-industry matchmaking for the Greater Bay Area: universities post technologies, manufacturers post needs,
                 the engine suggests who should meet, centre staff broker the deals.</p>
-                <p>API: <a href="/openapi/v1.json">/openapi/v1.json</a>; sign in with <code>POST /api/auth/token</code>.
+                <p>API: <a href="/api-docs">browsable documentation</a> of <a href="/openapi/v1.json">/openapi/v1.json</a>; sign in with <code>POST /api/auth/token</code>.
                 Health: <a href="/health/ready">/health/ready</a>.</p>
                 """);
             html.Append("<h2>Organisations</h2><ul>");

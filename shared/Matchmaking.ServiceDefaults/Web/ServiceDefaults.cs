@@ -45,6 +45,13 @@ public static class ServiceDefaultsExtensions
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.MapOpenApi();
+        // Browsable API documentation; swagger-ui's files ship inside the package, so it works offline too.
+        app.UseSwaggerUI(options =>
+        {
+            options.SwaggerEndpoint("/openapi/v1.json", "Matchmaking API");
+            options.RoutePrefix = "api-docs";
+            options.DocumentTitle = "Matchmaking API";
+        });
         return app;
     }
 }

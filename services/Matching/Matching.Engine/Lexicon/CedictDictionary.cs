@@ -1,0 +1,103 @@
+using Matchmaking.Text;
+
+namespace Matchmaking.Matching.Engine.Lexicon;
+
+/// <summary>
+/// CC-CEDICT (CC BY-SA 4.0, see Lexicon/Data/NOTICE.md) keyed by Simplified headword: English senses,
+/// dictionary-based segmentation and, through an inverted index over the senses, English → Chinese.
+/// The dictionary is read from the embedded resource on first use; the English index is built on the
+/// first <see cref="Translations(string)"/> call. Thread-safe.
+/// </summary>
+public static class CedictDictionary
+{
+    private static readonly Lazy<CedictData> _data = new(CedictData.Load);
+    private static readonly Lazy<EnglishGlossIndex> _english =
+        new(() => EnglishGlossIndex.Build(_data.Value.Entries));
+
+    /// <summary>Number of Simplified headwords.</summary>
+    public static int Count => _data.Value.Entries.Count;
+
+    /// <summary>Length (UTF-16 units) of the longest Simplified headword.</summary>
+    public static int MaxWordLength => _data.Value.MaxWordLength;
+
+    /// <summary>Whether the word is a Simplified headword (exact, case-sensitive).</summary>
+    public static bool Contains(string simplifiedWord) => Contains(simplifiedWord.AsSpan());
+
+    public static bool Contains(ReadOnlySpan<char> simplifiedWord) => _data.Value.Lookup.ContainsKey(simplifiedWord);
+
+    /// <summary>
+    /// The English senses of a Simplified headword, main senses first, merged over its readings and
+    /// Traditional forms (台 gathers 臺, 檯 and 颱). Empty when the word is unknown.
+    /// </summary>
+    public static IReadOnlyList<string> Glosses(string simplifiedWord) =>
+        _data.Value.Lookup.TryGetValue(simplifiedWord, out var entry) ? entry.Senses : [];
+
+    /// <summary>The Traditional forms CC-CEDICT gives for a Simplified headword (发 → 發, 髮).</summary>
+    public static IReadOnlyList<string> TraditionalForms(string simplifiedWord) =>
+        _data.Value.Lookup.TryGetValue(simplifiedWord, out var entry) ? entry.Traditional : [];
+
+    /// <summary>
+    /// Forward maximum matching over the headwords: at each Han character the longest headword wins,
+    /// otherwise the character stands alone. Runs of other letters and digits are single tokens (unless a
+    /// headword such as "T恤" or "3D打印" starts there); spaces and punctuation separate tokens and are
+    /// dropped. A fallback for when no statistical segmenter is at hand.
+    /// </summary>
+    public static IReadOnlyList<string> SegmentGreedy(string simplifiedText)
+    {
+        ArgumentNullException.ThrowIfNull(simplifiedText);
+        var data = _data.Value;
+        var tokens = new List<string>();
+        var index = 0;
+        while (index < simplifiedText.Length)
+        {
+            var rune = System.Text.Rune.GetRuneAt(simplifiedText, index);
+            var han = Scripts.IsHan(rune.Value);
+            var runLength = han ? rune.Utf16SequenceLength : NonHanWordLength(simplifiedText, index);
+            if (runLength == 0)
+            {
+                index += rune.Utf16SequenceLength;
+                continue;
+            }
+
+            var match = data.LongestHeadword(simplifiedText.AsSpan(index));
+            var length = han ? Math.Max(match, runLength) : match > runLength ? match : runLength;
+            tokens.Add(simplifiedText.Substring(index, length));
+            index += length;
+        }
+
+        return tokens;
+    }
+
+    /// <summary>
+    /// Chinese words whose senses say this English word or phrase, best first (at most 20). Case, British
+    /// spelling ("mould", "colour") and a leading "to"/"a" are ignored; a plural falls back to its singular.
+    /// The weight, in (0, 1], is highest when a sense is exactly the query, lower when the query is only part
+    /// of a sense ("molding" in "injection molding"), and falls with the number of senses the Chinese word has.
+    /// </summary>
+    public static IReadOnlyList<(string Chinese, double Weight)> Translations(string englishWordOrPhrase) =>
+        Translations(englishWordOrPhrase, 20);
+
+    public static IReadOnlyList<(string Chinese, double Weight)> Translations(string englishWordOrPhrase, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(englishWordOrPhrase);
+        return _english.Value.Find(englishWordOrPhrase, limit);
+    }
+
+    // Letters and digits outside Han, as one token.
+    private static int NonHanWordLength(string text, int start)
+    {
+        var index = start;
+        while (index < text.Length)
+        {
+            var rune = System.Text.Rune.GetRuneAt(text, index);
+            if (Scripts.IsHan(rune.Value) || !System.Text.Rune.IsLetterOrDigit(rune))
+            {
+                break;
+            }
+
+            index += rune.Utf16SequenceLength;
+        }
+
+        return index - start;
+    }
+}
