@@ -12,7 +12,7 @@ public sealed record Latency(int Count, double P50Ms, double P95Ms, double P99Ms
         }
 
         var sorted = milliseconds.Order().ToArray();
-        return new Latency(sorted.Length, Rank(sorted, 50), Rank(sorted, 95), Rank(sorted, 99), sorted[^1], Round(sorted.Average()));
+        return new Latency(sorted.Length, Rank(sorted, 50), Rank(sorted, 95), Rank(sorted, 99), Round(sorted[^1]), Round(sorted.Average()));
     }
 
     /// <summary>The smallest value with at least <paramref name="percent"/>% of the values at or below it.</summary>

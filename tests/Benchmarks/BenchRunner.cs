@@ -114,6 +114,7 @@ public static class BenchRunner
         var folder = Path.Combine(Path.GetTempPath(), $"matchmaking-bench-{Guid.NewGuid():N}");
         try
         {
+            progress($"{label} index in {folder}");
             using var index = openIndex(folder);
 
             // Bulk load: both sides, generated in batches (not timed), each batch one UpsertMany and one commit (timed).
@@ -199,6 +200,7 @@ public static class BenchRunner
         var folder = Path.Combine(Path.GetTempPath(), $"matchmaking-bench-{Guid.NewGuid():N}");
         try
         {
+            progress($"[engine] index in {folder}");
             using var index = openIndex(folder);
             var generator = new ListingGenerator(corpus, options.Seed + 2);
             for (var batch = 0; batch < 4; batch++)

@@ -34,6 +34,18 @@ public sealed class HostCommandLineTests
     }
 
     [Fact]
+    public void Bench_reads_its_sizes_queries_top_seed_and_json()
+    {
+        var line = HostCommandLine.Parse(["bench", "--sizes", "10000,100000", "--queries", "200", "--top", "50", "--seed", "9", "--json"]);
+        Assert.Equal("bench", line.Command);
+        Assert.Equal("10000,100000", line.Option("sizes"));
+        Assert.Equal("200", line.Option("queries"));
+        Assert.Equal("9", line.Option("seed"));
+        Assert.True(line.Flag("json"));
+        Assert.Empty(line.ConfigurationArgs);
+    }
+
+    [Fact]
     public void An_unknown_command_or_a_missing_value_is_an_error()
     {
         Assert.Throws<ArgumentException>(() => HostCommandLine.Parse(["frobnicate"]));

@@ -169,7 +169,7 @@ public sealed class MatchTests : IDisposable
         foreach (var candidate in candidates)
         {
             var features = candidate.Explanation.Features;
-            Assert.Equal(["body", "keywords", "title"], features.Keys.Order());
+            Assert.Equal(["body", "dictionary", "freshness", "glossary", "keywords", "sector", "symptoms", "title", "trl"], features.Keys.Order());
             Assert.All(features.Values, value => Assert.True(value >= 0));
             Assert.True(features["title"] > 0);
             Assert.Equal(candidate.Score, features.Values.Sum(), tolerance: candidate.Score * 1e-4);

@@ -2,6 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Dapper;
+using Matchmaking.Matching.Engine;
+using Matchmaking.Needs.Contracts;
+using Matchmaking.Research.Contracts;
 using Matchmaking.Testing;
 
 namespace Matchmaking.Matching.Tests;
@@ -64,6 +67,48 @@ public abstract class FeedbackTests(Setup setup) : MatchingTests(setup)
         using var response = await PostFeedbackAsync(NewStaff(), Guid.NewGuid(), new JsonObject { ["verdict"] = "relevant" });
 
         await AssertStatusAsync(HttpStatusCode.NotFound, response);
+    }
+
+    [Fact]
+    public async Task Feedback_moves_the_ranking_towards_what_staff_judged_relevant()
+    {
+        var enterprise = NewEnterprise();
+        var staff = NewStaff();
+        // One technology shares more of the need's words but comes from an unrelated sector; the other is in the
+        // need's own sector and shares fewer. By text alone the first ranks higher.
+        var wordy = CoolingTechnology(NewUniversity(), sector: "food-beverage");
+        var fitting = new TechnologyPublished(
+            Guid.NewGuid(), NewUniversity().OrganisationId, "Mould temperature control for injection moulding",
+            "Pulsed mould cooling keeps moulded housings flat and shortens the cooling phase.", ["mould cooling"],
+            "moulds-dies", 6, ["licence"], "en", At(0));
+        await PublishAndWaitAsync(wordy);
+        await PublishAndWaitAsync(fitting);
+        var need = WarpageNeed(enterprise, sector: "moulds-dies");
+        await PublishAndWaitAsync(need);
+        var before = await MatchesEventuallyAsync(enterprise, Needs, need.NeedId, m => m.Items.Count == 2);
+        Assert.Equal([wordy.TechnologyId, fitting.TechnologyId], before.Items.Select(m => m.TechnologyId));
+
+        // Staff keep preferring the technology in the need's sector.
+        for (var i = 0; i < 5; i++)
+        {
+            using var relevant = await PostFeedbackAsync(staff, before.Items[1].MatchId, new JsonObject { ["verdict"] = "relevant" });
+            await AssertStatusAsync(HttpStatusCode.NoContent, relevant);
+            using var notRelevant = await PostFeedbackAsync(staff, before.Items[0].MatchId, new JsonObject { ["verdict"] = "not-relevant" });
+            await AssertStatusAsync(HttpStatusCode.NoContent, notRelevant);
+        }
+
+        // The learned weights are kept in the database and used by the next match: the need, matched again, now
+        // ranks the technology in its sector first.
+        await using (var connection = await Matching.Database.OpenAsync(Ct))
+        {
+            Assert.Equal(10, await connection.ExecuteScalarAsync<int>("SELECT examples FROM ranking_weights WHERE id = 1"));
+        }
+
+        Assert.True(Matching.Index.Weights.Sector > RankingWeights.Default.Sector, $"sector weight {Matching.Index.Weights.Sector}");
+        await PublishAndWaitAsync(new NeedUpdated(
+            need.NeedId, need.OrganisationId, need.Title, need.Problem, need.Keywords, need.Sector, need.MinTrl, need.Visibility, need.Language, At(5)));
+        var after = await MatchesAsync(enterprise, Needs, need.NeedId);
+        Assert.Equal([fitting.TechnologyId, wordy.TechnologyId], after.Items.Select(m => m.TechnologyId));
     }
 
     private Task<HttpResponseMessage> PostFeedbackAsync(TestUser caller, Guid matchId, JsonObject body) =>

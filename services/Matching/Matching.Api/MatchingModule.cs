@@ -19,6 +19,8 @@ public static class MatchingModule
             .BindConfiguration(MatchingOptions.Section)
             .Validate(options => options.TopN is >= 1 and <= MatchingOptions.MaxTopN,
                 $"{MatchingOptions.Section}:TopN must be between 1 and {MatchingOptions.MaxTopN}.")
+            .Validate(options => options.RankingRefreshInterval > TimeSpan.Zero,
+                $"{MatchingOptions.Section}:RankingRefreshInterval must be positive.")
             .ValidateOnStart();
 
         // One writer per index folder (Lucene's lock), so one instance for the whole process; disposed on shutdown.
@@ -26,6 +28,8 @@ public static class MatchingModule
             provider.GetRequiredService<IOptions<MatchingOptions>>().Value
                 .ResolveIndexPath(provider.GetRequiredService<IConfiguration>())));
         services.AddSingleton<MatchingIndexRebuilder>();
+        services.AddHostedService<IndexUpgrade>();
+        services.AddHostedService<RankingWeightsRefresher>();
         services.AddHealthChecks().AddCheck<ListingIndexHealthCheck>("index-matching", tags: ["ready"]);
 
         services.AddConsumers(bus =>

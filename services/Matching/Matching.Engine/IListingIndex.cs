@@ -3,6 +3,12 @@ namespace Matchmaking.Matching.Engine;
 /// <summary>The search index over technologies and needs. Implementations are thread-safe.</summary>
 public interface IListingIndex : IDisposable
 {
+    /// <summary>The index holds listings analysed by an older engine: rebuild it from the source of truth.</summary>
+    bool NeedsRebuild { get; }
+
+    /// <summary>The ranking model's weights, used by every <see cref="Match"/> from now on (e.g. once learned from feedback).</summary>
+    RankingWeights Weights { get; set; }
+
     /// <summary>Adds or replaces a listing; visible to the next search when this returns.</summary>
     void Upsert(Listing listing);
 

@@ -2,6 +2,8 @@ using System.Globalization;
 using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Net.Util;
+using Matchmaking.Matching.Engine.Analysis;
+using Matchmaking.Matching.Engine.Bridging;
 using Matchmaking.Text;
 
 namespace Matchmaking.Matching.Engine;
@@ -22,10 +24,26 @@ internal static class ListingDocument
     public const string Open = "open";
     public const string UpdatedAt = "updated";
 
+    // All text in one field, the title counted twice: BM25 over one field with a weighted title (BM25F in effect)
+    // ranks better than adding up per-field BM25 scores, whose saturation and length norms work against each other
+    // (SciFact nDCG@10 0.696 against 0.663). The per-field copies serve search filters, snippets and explanations.
+    public const string All = "all";
+
+    // Glossary concepts found in the listing: bilingual terms, symptoms and methods, by glossary row.
+    public const string Concepts = "concepts";
+    public const string Symptoms = "symptoms";
+    public const string Methods = "methods";
+
+    // The listing's words translated through the dictionary into the other language, so a query in that language
+    // meets them directly: the reverse of translating the query, and evidence of its own.
+    public const string Translated = "translated";
+
     public const string Yes = "true";
     public const string No = "false";
 
     public static readonly string[] TextFields = [Title, Body, Keywords];
+
+    private const int TitleRepeats = 2;
 
     private static readonly ISet<string> s_idFields = new HashSet<string> { Id, Organisation };
 
@@ -33,16 +51,29 @@ internal static class ListingDocument
 
     public static Term IdTerm(Guid id) => new(Id, id.ToString("N"));
 
-    public static Document ToDocument(Listing listing)
+    // A glossary term is indexed with the language it was written in, so a query can ask for it across languages
+    // (the bridge proper) and, with less weight, within its own (a synonym: 變形 for 翹曲). Symptoms and methods
+    // are language-blind.
+    public static string ConceptTerm(Concept concept, bool chinese) => concept.Kind == ConceptKind.Term
+        ? (chinese ? "zh:t" : "en:t") + concept.Id.ToString(CultureInfo.InvariantCulture)
+        : "s" + concept.Id.ToString(CultureInfo.InvariantCulture);
+
+    public static Document ToDocument(Listing listing, ListingProfile profile, IReadOnlyList<Token> translated)
     {
+        var language = listing.Language ?? LanguageDetector.English;
         var document = new Document
         {
             new StringField(Id, listing.Id.ToString("N"), Field.Store.YES),
             new StringField(Kind, KindValue(listing.Kind), Field.Store.YES),
             new StringField(Organisation, listing.OrganisationId.ToString("N"), Field.Store.YES),
-            new TextField(Title, listing.Title ?? "", Field.Store.YES),
-            new TextField(Body, listing.Body ?? "", Field.Store.YES),
-            new StringField(Language, listing.Language ?? LanguageDetector.English, Field.Store.YES),
+            new StoredField(Title, listing.Title ?? ""),
+            new TextField(Title, new TokenListStream(profile[Title].Tokens)),
+            new StoredField(Body, listing.Body ?? ""),
+            new TextField(Body, new TokenListStream(profile[Body].Tokens)),
+            new TextField(Keywords, new TokenListStream(profile[Keywords].Tokens)),
+            new TextField(All, new TokenListStream(AllTokens(profile))),
+            new StringField(Language, language, Field.Store.YES),
+            new SortedDocValuesField(Language, new BytesRef(language)),
             new StringField(Visibility, listing.Visibility ?? ListingVisibility.Public, Field.Store.YES),
             new StringField(Open, listing.Open ? Yes : No, Field.Store.YES),
             new StoredField(UpdatedAt, listing.UpdatedAt.ToString("O", CultureInfo.InvariantCulture)),
@@ -53,9 +84,23 @@ internal static class ListingDocument
             new BinaryDocValuesField(Organisation, new BytesRef(listing.OrganisationId.ToByteArray())),
         };
 
+        foreach (var (field, kind) in new[] { (Concepts, ConceptKind.Term), (Symptoms, ConceptKind.Symptom), (Methods, ConceptKind.Method) })
+        {
+            var terms = ConceptTokens(profile, kind);
+            if (terms.Count > 0)
+            {
+                document.Add(new TextField(field, new TokenListStream(terms)));
+            }
+        }
+
+        if (translated.Count > 0)
+        {
+            document.Add(new TextField(Translated, new TokenListStream(translated)));
+        }
+
         foreach (var keyword in listing.Keywords ?? [])
         {
-            document.Add(new TextField(Keywords, keyword, Field.Store.YES));
+            document.Add(new StoredField(Keywords, keyword));
         }
 
         if (!string.IsNullOrEmpty(listing.Sector))
@@ -67,9 +112,55 @@ internal static class ListingDocument
         if (listing.Trl is { } trl)
         {
             document.Add(new Int32Field(Trl, trl, Field.Store.YES));
+            document.Add(new NumericDocValuesField(Trl, trl));
         }
 
         return document;
+    }
+
+    // Title twice, then keywords and body, each field starting well clear of the last so phrases never span two.
+    private static List<Token> AllTokens(ListingProfile profile)
+    {
+        var title = profile[Title].Tokens;
+        var tokens = new List<Token>();
+        for (var i = 0; i < TitleRepeats; i++)
+        {
+            Append(tokens, title);
+        }
+
+        Append(tokens, profile[Keywords].Tokens);
+        Append(tokens, profile[Body].Tokens);
+        return tokens;
+    }
+
+    private static void Append(List<Token> tokens, IReadOnlyList<Token> field)
+    {
+        for (var i = 0; i < field.Count; i++)
+        {
+            tokens.Add(i == 0 && tokens.Count > 0 ? field[i] with { PositionIncrement = field[i].PositionIncrement + 100 } : field[i]);
+        }
+    }
+
+    // A concept found in the title counts twice, as the title's words do.
+    private static List<Token> ConceptTokens(ListingProfile profile, ConceptKind kind)
+    {
+        var tokens = new List<Token>();
+        foreach (var hit in profile.Concepts)
+        {
+            if (hit.Concept.Kind != kind)
+            {
+                continue;
+            }
+
+            var term = ConceptTerm(hit.Concept, hit.Chinese);
+            var repeats = hit.Field == Title ? TitleRepeats : 1;
+            for (var i = 0; i < repeats; i++)
+            {
+                tokens.Add(new Token(term, 0, 0, 1, Chinese: false));
+            }
+        }
+
+        return tokens;
     }
 
     public static Listing FromDocument(Document document) => new(

@@ -4,7 +4,10 @@ using Lucene.Net.Search;
 using Lucene.Net.Search.Highlight;
 using Lucene.Net.Search.Similarities;
 using Lucene.Net.Store;
+using Lucene.Net.Documents;
+using Lucene.Net.Util;
 using Matchmaking.Matching.Engine.Analysis;
+using Matchmaking.Matching.Engine.Bridging;
 using LuceneDirectory = Lucene.Net.Store.Directory;
 
 namespace Matchmaking.Matching.Engine;
@@ -15,7 +18,24 @@ namespace Matchmaking.Matching.Engine;
 /// </summary>
 public sealed partial class LuceneListingIndex : IListingIndex
 {
+    /// <summary>
+    /// The version of the analysis and document layout an index was written with; an index written by another
+    /// version reports <see cref="NeedsRebuild"/>, since its terms no longer meet the queries.
+    /// </summary>
+    public const string EngineVersion = "2";
+
+    private const string EngineVersionKey = "matchmaking-engine";
+
     private const int SnippetLength = 200;
+
+    // Candidates the ranking model reorders: the text score finds them, sector, TRL and freshness reorder them.
+    private const int RerankDepth = 50;
+
+    // Postings the first pass of a match may walk, and the clauses it keeps however common they are.
+    private const int PostingsBudget = 30_000;
+    private const int MinimumFirstPassClauses = 8;
+
+    private static readonly double s_ticksPerYear = TimeSpan.FromDays(365).Ticks;
 
     private static readonly Similarity s_similarity = new BM25Similarity();
     private static readonly Sort s_newestFirst = new(new SortField(ListingDocument.UpdatedAt, SortFieldType.INT64, reverse: true));
@@ -30,7 +50,11 @@ public sealed partial class LuceneListingIndex : IListingIndex
             { new TermQuery(new Term(ListingDocument.Open, ListingDocument.Yes)), Occur.MUST },
         })));
 
-    private readonly ListingAnalyzer _analyzer = new();
+    private readonly MatchingEngineOptions _options;
+    private readonly ListingAnalyzer _analyzer;
+    private readonly ListingProfiler _profiler;
+    private readonly DictionaryBridge _dictionary;
+    private RankingWeights _weights;
     private readonly LuceneDirectory _directory;
     private readonly IndexWriter _writer;
     private readonly SearcherManager _searchers;
@@ -39,9 +63,14 @@ public sealed partial class LuceneListingIndex : IListingIndex
     private readonly ReaderWriterLockSlim _lifetime = new(LockRecursionPolicy.SupportsRecursion);
     private bool _disposed;
 
-    public LuceneListingIndex(string directoryPath)
+    public LuceneListingIndex(string directoryPath, MatchingEngineOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directoryPath);
+        _options = options ?? new MatchingEngineOptions();
+        _weights = _options.Weights;
+        _analyzer = new ListingAnalyzer(_options.Glossary);
+        _profiler = new ListingProfiler(_analyzer.Analyser, new ConceptMatcher(_options.Glossary, _analyzer.Analyser));
+        _dictionary = new DictionaryBridge(_analyzer.Analyser);
         System.IO.Directory.CreateDirectory(directoryPath);
         _directory = FSDirectory.Open(directoryPath);
         try
@@ -51,6 +80,8 @@ public sealed partial class LuceneListingIndex : IListingIndex
                 OpenMode = OpenMode.CREATE_OR_APPEND,
                 Similarity = s_similarity,
             });
+            NeedsRebuild = WrittenByAnotherVersion(_directory);
+            _writer.SetCommitData(new Dictionary<string, string> { [EngineVersionKey] = EngineVersion });
             _searchers = new SearcherManager(_writer, applyAllDeletes: true, new Bm25SearcherFactory());
         }
         catch
@@ -62,10 +93,19 @@ public sealed partial class LuceneListingIndex : IListingIndex
         }
     }
 
+    public bool NeedsRebuild { get; }
+
+    public RankingWeights Weights
+    {
+        get => Volatile.Read(ref _weights);
+        set => Volatile.Write(ref _weights, value ?? throw new ArgumentNullException(nameof(value)));
+    }
+
     public void Upsert(Listing listing)
     {
         ArgumentNullException.ThrowIfNull(listing);
-        Write(() => _writer.UpdateDocument(ListingDocument.IdTerm(listing.Id), ListingDocument.ToDocument(listing)));
+        var document = ToDocument(listing);
+        Write(() => _writer.UpdateDocument(ListingDocument.IdTerm(listing.Id), document));
     }
 
     public void UpsertMany(IEnumerable<Listing> listings)
@@ -75,7 +115,7 @@ public sealed partial class LuceneListingIndex : IListingIndex
         {
             foreach (var listing in listings)
             {
-                _writer.UpdateDocument(ListingDocument.IdTerm(listing.Id), ListingDocument.ToDocument(listing));
+                _writer.UpdateDocument(ListingDocument.IdTerm(listing.Id), ToDocument(listing));
             }
         });
     }
@@ -104,16 +144,22 @@ public sealed partial class LuceneListingIndex : IListingIndex
         {
             var ranked = !string.IsNullOrWhiteSpace(request.Query);
             Query query;
+            Query? highlight = null;
             if (ranked)
             {
-                var terms = WeightedTerms.FromQuery(_analyzer, request.Query!);
-                var (textQuery, clauses) = WeightedTerms.BuildQuery(searcher.IndexReader, terms.Take(WeightedTerms.MaxTerms));
+                // A search is matched like a need's problem statement, across languages, without symptom reasoning.
+                var asked = new Listing(Guid.Empty, ListingKind.Need, Guid.Empty, "", request.Query!, [], request.Sector, null,
+                    "", ListingVisibility.Public, Open: true, DateTimeOffset.MinValue);
+                var clauses = QueryPlan.Build(searcher.IndexReader, _profiler.Profile(asked), ListingKind.Technology, _dictionary, _profiler.Concepts)
+                    .Where(clause => clause.Kind != ClauseKind.Symptom)
+                    .ToList();
                 if (clauses.Count == 0)
                 {
                     return new SearchResult(0, [], new Dictionary<string, int>());
                 }
 
-                query = textQuery;
+                query = QueryPlan.ToQuery(clauses);
+                highlight = QueryPlan.ToQuery(QueryPlan.FieldClauses(searcher.IndexReader, clauses).Where(clause => clause.Field == ListingDocument.Body));
             }
             else
             {
@@ -130,7 +176,7 @@ public sealed partial class LuceneListingIndex : IListingIndex
             searcher.Search(query, new QueryWrapperFilter(SearchFilter(request)), MultiCollector.Wrap((ICollector)top, facets));
 
             var highlighter = ranked
-                ? new Highlighter(new PlainText(), new QueryScorer(query, ListingDocument.Body)) { TextFragmenter = new SimpleFragmenter(SnippetLength) }
+                ? new Highlighter(new PlainText(), new QueryScorer(highlight, ListingDocument.Body)) { TextFragmenter = new SimpleFragmenter(SnippetLength) }
                 : null;
             var items = top.GetTopDocs(skip, take).ScoreDocs
                 .Select(hit =>
@@ -160,33 +206,160 @@ public sealed partial class LuceneListingIndex : IListingIndex
             return [];
         }
 
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var profile = _profiler.Profile(listing);
+        Prof.Add(0, sw);
+        var weights = Weights;
         return Read<IReadOnlyList<MatchCandidate>>(searcher =>
         {
-            var terms = WeightedTerms.Select(searcher.IndexReader, WeightedTerms.FromListing(_analyzer, listing));
-            var (query, clauses) = WeightedTerms.BuildQuery(searcher.IndexReader, terms);
+            var reader = searcher.IndexReader;
+            var clauses = QueryPlan.Build(reader, profile, listing.Kind, _dictionary, _profiler.Concepts);
+            Prof.Add(1, sw);
             if (clauses.Count == 0)
             {
                 return [];
             }
 
-            // The opposite kind already excludes the listing itself, unless an id is reused across kinds.
+            // The opposite kind already excludes the listing itself, unless an id is reused across kinds. A first pass
+            // over the rarer clauses finds the candidates; every clause then scores them exactly.
+            var firstPass = QueryPlan.FirstPass(clauses, PostingsBudget, MinimumFirstPassClauses);
+            var query = QueryPlan.ToQuery(firstPass);
             query.Add(new TermQuery(ListingDocument.IdTerm(listing.Id)), Occur.MUST_NOT);
             var candidateKind = listing.Kind == ListingKind.Technology ? ListingKind.Need : ListingKind.Technology;
-            var hits = searcher.Search(query, _openCandidates[candidateKind], top).ScoreDocs;
-            var contributions = MatchExplainer.Contributions(searcher, clauses, hits);
+            var depth = Math.Max(top, RerankDepth) * (firstPass.Count < clauses.Count ? 2 : 1);
+            var hits = searcher.Search(query, _openCandidates[candidateKind], depth).ScoreDocs;
+            Prof.Add(2, sw);
+            if (hits.Length == 0)
+            {
+                return [];
+            }
 
-            return hits
+            var contributions = MatchExplainer.Contributions(searcher, clauses, hits);
+            Prof.Add(3, sw);
+            var textScores = hits.ToDictionary(hit => hit.Doc, hit => contributions[hit.Doc].Sum(c => c.Score));
+            var bestText = textScores.Values.Max();
+            var now = _options.Clock.GetUtcNow();
+            var factsReader = new FactsReader(reader);
+            var ranked = hits
                 .Select(hit =>
                 {
-                    var (id, organisation) = ListingDocument.ReadIds(searcher.IndexReader, hit.Doc);
-                    return new MatchCandidate(
-                        id,
-                        organisation,
-                        hit.Score,
-                        MatchExplainer.Explain(candidateKind, contributions[hit.Doc]));
+                    var facts = factsReader.Read(hit.Doc);
+                    var features = Features(listing, facts, MatchExplainer.TextFeatures(contributions[hit.Doc], bestText), now);
+                    return (Hit: hit, Facts: facts, Features: features, Score: weights.Score(features));
                 })
+                .OrderByDescending(x => x.Score)
+                .ThenByDescending(x => textScores[x.Hit.Doc])
+                .ThenBy(x => x.Hit.Doc)
+                .Take(top)
+                .ToList();
+
+            Prof.Add(4, sw);
+            // Which fields the shared words sit in, for the words the returned candidates share only.
+            var shared = ranked
+                .SelectMany(x => contributions[x.Hit.Doc])
+                .Where(c => c.Clause.Kind == ClauseKind.Text && c.Score > 0)
+                .Select(c => c.Clause)
+                .DistinctBy(c => c.Term, StringComparer.Ordinal);
+            var fieldClauses = QueryPlan.FieldClauses(reader, shared);
+            var fieldContributions = MatchExplainer.Contributions(searcher, fieldClauses, ranked.Select(x => x.Hit).ToList());
+            Prof.Add(5, sw);
+            Prof.Clauses += clauses.Count;
+            Prof.Done();
+            return ranked
+                .Select(x => new MatchCandidate(
+                    x.Facts.Id,
+                    x.Facts.Organisation,
+                    x.Score,
+                    MatchExplainer.Explain(listing, x.Facts, candidateKind, x.Features, weights, contributions[x.Hit.Doc], fieldContributions[x.Hit.Doc]),
+                    x.Features))
                 .ToList();
         });
+    }
+
+    private static bool WrittenByAnotherVersion(LuceneDirectory directory)
+    {
+        if (!DirectoryReader.IndexExists(directory))
+        {
+            return false;
+        }
+
+        using var reader = DirectoryReader.Open(directory);
+        return reader.NumDocs > 0
+            && !(reader.IndexCommit.UserData.TryGetValue(EngineVersionKey, out var version) && version == EngineVersion);
+    }
+
+    private Document ToDocument(Listing listing)
+    {
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var profile = _profiler.Profile(listing);
+        Prof.AddI(0, sw);
+        var translations = QueryPlan.DocumentTranslations(profile, _dictionary);
+        Prof.AddI(1, sw);
+        var d = ListingDocument.ToDocument(listing, profile, translations);
+        Prof.AddI(2, sw);
+        return d;
+    }
+
+    private RankingFeatures Features(
+        Listing listing, CandidateFacts candidate, (double Text, double Glossary, double Dictionary, double Symptoms) text, DateTimeOffset now)
+    {
+        var (technologyTrl, minimumTrl) = listing.Kind == ListingKind.Need ? (candidate.Trl, listing.Trl) : (listing.Trl, candidate.Trl);
+        var trl = technologyTrl is { } have && minimumTrl is { } want
+            ? have >= want ? 1.0 : Math.Max(0, 1 - ((want - have) / 3.0))
+            : 0.5;
+        var freshness = candidate.UpdatedAt is { } updated
+            ? Math.Exp(-Math.Max(0, (now - updated).Ticks) / s_ticksPerYear)
+            : 0;
+        return new RankingFeatures(
+            text.Text, text.Glossary, text.Dictionary, text.Symptoms,
+            _options.Glossary.SectorAffinity(listing.Sector, candidate.Sector), trl, freshness);
+    }
+
+    // Doc values per segment, fetched once per match rather than once per candidate.
+    private sealed class FactsReader(IndexReader reader)
+    {
+        private readonly Dictionary<int, (SortedDocValues? Sector, SortedDocValues? Language, NumericDocValues? Trl, IBits? HasTrl, NumericDocValues? Updated)> _leaves = [];
+
+        public CandidateFacts Read(int doc)
+        {
+            var (id, organisation) = ListingDocument.ReadIds(reader, doc);
+            var leaves = reader.Leaves;
+            var index = ReaderUtil.SubIndex(doc, leaves);
+            var leaf = leaves[index];
+            if (!_leaves.TryGetValue(index, out var values))
+            {
+                var atomic = leaf.AtomicReader;
+                _leaves[index] = values = (
+                    atomic.GetSortedDocValues(ListingDocument.Sector),
+                    atomic.GetSortedDocValues(ListingDocument.Language),
+                    atomic.GetNumericDocValues(ListingDocument.Trl),
+                    atomic.GetDocsWithField(ListingDocument.Trl),
+                    atomic.GetNumericDocValues(ListingDocument.UpdatedAt));
+            }
+
+            var local = doc - leaf.DocBase;
+            var trl = values.HasTrl is { } hasTrl && hasTrl.Get(local) && values.Trl is { } trls ? (int?)trls.Get(local) : null;
+            var updated = values.Updated?.Get(local);
+            return new CandidateFacts(
+                id,
+                organisation,
+                SortedValue(values.Sector, local),
+                trl,
+                updated is { } ticks && ticks > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null,
+                SortedValue(values.Language, local) ?? "en");
+        }
+    }
+
+    private static string? SortedValue(SortedDocValues? values, int doc)
+    {
+        if (values is null || values.GetOrd(doc) < 0)
+        {
+            return null;
+        }
+
+        var scratch = new BytesRef();
+        values.Get(doc, scratch);
+        return scratch.Utf8ToString();
     }
 
     public void Dispose()
@@ -321,7 +494,17 @@ public sealed partial class LuceneListingIndex : IListingIndex
 
     private sealed class Bm25SearcherFactory : SearcherFactory
     {
-        public override IndexSearcher NewSearcher(IndexReader reader) => new(reader) { Similarity = s_similarity };
+        public override IndexSearcher NewSearcher(IndexReader reader) => new StatisticsCachingSearcher(reader) { Similarity = s_similarity };
+    }
+
+    // A searcher lives as long as its reader, so a field's statistics never change under it; computing them merges
+    // every segment's terms, which a match with a hundred clauses would otherwise do a hundred times over.
+    private sealed class StatisticsCachingSearcher(IndexReader reader) : IndexSearcher(reader)
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, CollectionStatistics> _statistics = new(StringComparer.Ordinal);
+
+        public override CollectionStatistics CollectionStatistics(string field) =>
+            _statistics.GetOrAdd(field, base.CollectionStatistics);
     }
 
     // Snippets are plain text: the caller decides how to mark terms up.

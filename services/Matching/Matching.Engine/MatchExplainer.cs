@@ -4,16 +4,24 @@ using Lucene.Net.Search;
 
 namespace Matchmaking.Matching.Engine;
 
-// Splits each hit's score into the contributions of the query's term clauses by scoring every clause on its own
-// for just the hits. With coordination off and BM25's unit query norm, those contributions add up to the hit's score.
+// What the ranking knows of a candidate besides its text: read from doc values for each hit.
+internal sealed record CandidateFacts(Guid Id, Guid Organisation, string? Sector, int? Trl, DateTimeOffset? UpdatedAt, string Language)
+{
+    public bool Chinese => Language.StartsWith("zh", StringComparison.Ordinal);
+}
+
+// Splits each hit's score into the contributions of the query's clauses by scoring every clause on its own for just
+// the hits. With coordination off and BM25's unit query norm, those contributions add up to the hit's text score;
+// the ranking model then weighs the text, bridge and structured features, and the explanation shows each part.
 internal static class MatchExplainer
 {
     private const int TermsInSummary = 5;
+    private const int BridgesInSummary = 3;
 
-    public static Dictionary<int, List<(TermClause Clause, double Score)>> Contributions(
-        IndexSearcher searcher, IReadOnlyList<TermClause> clauses, IReadOnlyList<ScoreDoc> hits)
+    public static Dictionary<int, List<(QueryClause Clause, double Score)>> Contributions(
+        IndexSearcher searcher, IReadOnlyList<QueryClause> clauses, IReadOnlyList<ScoreDoc> hits)
     {
-        var result = hits.ToDictionary(hit => hit.Doc, _ => new List<(TermClause, double)>());
+        var result = hits.ToDictionary(hit => hit.Doc, _ => new List<(QueryClause, double)>());
         var leaves = searcher.IndexReader.Leaves;
         var hitsByLeaf = hits
             .Select(hit => hit.Doc)
@@ -57,27 +65,91 @@ internal static class MatchExplainer
         return result;
     }
 
-    public static MatchExplanation Explain(ListingKind candidateKind, IReadOnlyList<(TermClause Clause, double Score)> contributions)
+    // The text part of the features: each kind of clause's share of the best candidate's text score.
+    public static (double Text, double Glossary, double Dictionary, double Symptoms) TextFeatures(
+        IReadOnlyList<(QueryClause Clause, double Score)> contributions, double bestText)
     {
-        var features = ListingDocument.TextFields.ToDictionary(
+        double text = 0, glossary = 0, dictionary = 0, symptoms = 0;
+        foreach (var (clause, score) in contributions)
+        {
+            switch (clause.Kind)
+            {
+                case ClauseKind.Text:
+                    text += score;
+                    break;
+                case ClauseKind.Glossary:
+                    glossary += score;
+                    break;
+                case ClauseKind.Dictionary:
+                    dictionary += score;
+                    break;
+                default:
+                    symptoms += score;
+                    break;
+            }
+        }
+
+        var scale = bestText > 0 ? 1 / bestText : 0;
+        return (text * scale, glossary * scale, dictionary * scale, symptoms * scale);
+    }
+
+    public static MatchExplanation Explain(
+        Listing listing,
+        CandidateFacts candidate,
+        ListingKind candidateKind,
+        RankingFeatures features,
+        RankingWeights weights,
+        IReadOnlyList<(QueryClause Clause, double Score)> contributions,
+        IReadOnlyList<(QueryClause Clause, double Score)> fieldContributions)
+    {
+        // The shared words' contribution, split over the candidate's fields in proportion to how they score there.
+        var byField = ListingDocument.TextFields.ToDictionary(
             field => field,
-            field => contributions.Where(c => c.Clause.Field == field).Sum(c => c.Score));
+            field => fieldContributions.Where(c => c.Clause.Field == field).Sum(c => c.Score));
+        var fieldTotal = byField.Values.Sum();
+        var text = weights.Text * features.Text;
+        var contributionsByFeature = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var field in ListingDocument.TextFields)
+        {
+            contributionsByFeature[field] = fieldTotal > 0 ? text * byField[field] / fieldTotal : field == ListingDocument.Body ? text : 0;
+        }
+
+        contributionsByFeature["glossary"] = weights.Glossary * features.Glossary;
+        contributionsByFeature["dictionary"] = weights.Dictionary * features.Dictionary;
+        contributionsByFeature["symptoms"] = weights.Symptoms * features.Symptoms;
+        contributionsByFeature["sector"] = weights.Sector * features.Sector;
+        contributionsByFeature["trl"] = weights.Trl * features.Trl;
+        contributionsByFeature["freshness"] = weights.Freshness * features.Freshness;
 
         var terms = contributions
-            .GroupBy(c => c.Clause.Term.Surface, StringComparer.Ordinal)
+            .Where(c => c.Clause.Kind == ClauseKind.Text)
+            .GroupBy(c => c.Clause.Surface, StringComparer.Ordinal)
             .Select(group => (Surface: group.Key, Score: group.Sum(c => c.Score)))
             .OrderByDescending(x => x.Score)
             .ThenBy(x => x.Surface, StringComparer.Ordinal)
             .Select(x => x.Surface)
             .ToList();
 
-        var fields = features
+        var bridges = contributions
+            .Where(c => c.Clause.Kind != ClauseKind.Text)
+            .Select(c => (Text: QueryPlan.Describe(c.Clause, candidate.Chinese), c.Score))
+            .GroupBy(x => x.Text, StringComparer.Ordinal)
+            .Select(group => (Text: group.Key, Score: group.Sum(x => x.Score)))
+            .OrderByDescending(x => x.Score)
+            .ThenBy(x => x.Text, StringComparer.Ordinal)
+            .Select(x => x.Text)
+            .ToList();
+
+        var fields = byField
             .Where(x => x.Value > 0)
             .OrderByDescending(x => x.Value)
             .Select(x => FieldName(x.Key, candidateKind))
             .ToList();
 
-        return new MatchExplanation(Summarise(terms, fields), terms, features);
+        return new MatchExplanation(Summarise(terms, fields, bridges, listing, candidate, candidateKind), terms, contributionsByFeature)
+        {
+            Bridges = bridges,
+        };
     }
 
     private static string FieldName(string field, ListingKind candidateKind) => field switch
@@ -86,19 +158,49 @@ internal static class MatchExplainer
         _ => field,
     };
 
-    private static string Summarise(IReadOnlyList<string> terms, IReadOnlyList<string> fields)
+    private static string Summarise(
+        IReadOnlyList<string> terms, IReadOnlyList<string> fields, IReadOnlyList<string> bridges,
+        Listing listing, CandidateFacts candidate, ListingKind candidateKind)
     {
-        if (terms.Count == 0)
+        var sentences = new List<string>();
+        if (terms.Count > 0)
+        {
+            sentences.Add($"Matched on {List(terms.Select(term => $"'{term}'").ToList(), TermsInSummary, "term")} in {JoinWithAnd(fields)}.");
+        }
+
+        if (bridges.Count > 0)
+        {
+            sentences.Add($"{(terms.Count > 0 ? "Also bridged" : "Matched through")} {List(bridges, BridgesInSummary, "bridge")}.");
+        }
+
+        if (sentences.Count == 0)
         {
             return "No shared terms.";
         }
 
-        var quoted = terms.Take(TermsInSummary).Select(term => $"'{term}'").ToList();
-        var more = terms.Count - quoted.Count;
-        var termList = more > 0
-            ? $"{string.Join(", ", quoted)} and {more.ToString(CultureInfo.InvariantCulture)} more {(more == 1 ? "term" : "terms")}"
+        if (!string.IsNullOrEmpty(listing.Sector) && !string.IsNullOrEmpty(candidate.Sector))
+        {
+            sentences.Add(listing.Sector == candidate.Sector ? $"Same sector ({candidate.Sector})." : $"Sector {candidate.Sector}.");
+        }
+
+        var (technologyTrl, minimumTrl) = candidateKind == ListingKind.Technology ? (candidate.Trl, listing.Trl) : (listing.Trl, candidate.Trl);
+        if (technologyTrl is { } trl && minimumTrl is { } minimum)
+        {
+            sentences.Add(trl >= minimum
+                ? string.Create(CultureInfo.InvariantCulture, $"TRL {trl} meets the minimum of {minimum}.")
+                : string.Create(CultureInfo.InvariantCulture, $"TRL {trl} is below the minimum of {minimum}."));
+        }
+
+        return string.Join(' ', sentences);
+    }
+
+    private static string List(IReadOnlyList<string> items, int shown, string noun)
+    {
+        var quoted = items.Take(shown).ToList();
+        var more = items.Count - quoted.Count;
+        return more > 0
+            ? $"{string.Join(", ", quoted)} and {more.ToString(CultureInfo.InvariantCulture)} more {(more == 1 ? noun : noun + "s")}"
             : JoinWithAnd(quoted);
-        return $"Matched on {termList} in {JoinWithAnd(fields)}.";
     }
 
     private static string JoinWithAnd(IReadOnlyList<string> items) => items.Count switch

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Dapper;
+using Matchmaking.Matching.Engine;
 using Matchmaking.ServiceDefaults.Auth;
 using Matchmaking.ServiceDefaults.Web;
 using Microsoft.AspNetCore.Builder;
@@ -31,9 +32,15 @@ public static class GiveFeedback
 
     public static void Map(IEndpointRouteBuilder endpoints) =>
         endpoints.MapPost("/api/matches/{matchId:guid}/feedback",
-                async (Guid matchId, [FromBody] Request? request, ClaimsPrincipal user, MatchingDatabase database, CancellationToken ct) =>
+                async (Guid matchId, [FromBody] Request? request, ClaimsPrincipal user, MatchingDatabase database, IListingIndex index, CancellationToken ct) =>
                 {
                     var result = await HandleAsync(matchId, request ?? new Request(null, null), Caller.From(user), database, ct);
+                    if (result.Outcome == Outcome.Recorded)
+                    {
+                        // Learning takes milliseconds over thousands of verdicts: the next match already uses it.
+                        await LearnRankingWeights.HandleAsync(database, index, RankingWeights.Default, ct);
+                    }
+
                     return result.Outcome switch
                     {
                         Outcome.Recorded => Results.NoContent(),

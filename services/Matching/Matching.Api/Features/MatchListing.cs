@@ -80,7 +80,7 @@ public static class MatchListing
             var match = isTechnology
                 ? new SuggestedMatch(Guid.Empty, listing.Id, listing.OrganisationId, candidate.Id, candidate.OrganisationId, candidate.Score)
                 : new SuggestedMatch(Guid.Empty, candidate.Id, candidate.OrganisationId, listing.Id, listing.OrganisationId, candidate.Score);
-            var matchId = await UpsertMatchAsync(match, candidate.Explanation, now, connection, transaction);
+            var matchId = await UpsertMatchAsync(match, candidate, now, connection, transaction);
             if (isSuggestion)
             {
                 suggested.Add(match with { MatchId = matchId });
@@ -150,20 +150,21 @@ public static class MatchListing
     }
 
     private static async Task<Guid> UpsertMatchAsync(
-        SuggestedMatch match, MatchExplanation explanation, DateTimeOffset now, DbConnection connection, DbTransaction transaction)
+        SuggestedMatch match, MatchCandidate candidate, DateTimeOffset now, DbConnection connection, DbTransaction transaction)
     {
         // On a known pair the row is updated in place, so its match_id (which Brokerage may hold) never changes.
         var matchId = await connection.QuerySingleAsync<string>(
             """
             INSERT INTO matches (match_id, technology_id, need_id, technology_organisation_id, need_organisation_id,
-                                 score, explanation, active, created_at, updated_at)
+                                 score, explanation, features, active, created_at, updated_at)
             VALUES (@MatchId, @TechnologyId, @NeedId, @TechnologyOrganisationId, @NeedOrganisationId,
-                    @Score, @Explanation, 1, @Now, @Now)
+                    @Score, @Explanation, @Features, 1, @Now, @Now)
             ON CONFLICT (technology_id, need_id) DO UPDATE SET
                 technology_organisation_id = excluded.technology_organisation_id,
                 need_organisation_id = excluded.need_organisation_id,
                 score = excluded.score,
                 explanation = excluded.explanation,
+                features = excluded.features,
                 active = 1,
                 updated_at = excluded.updated_at
             RETURNING match_id AS MatchId
@@ -176,7 +177,9 @@ public static class MatchListing
                 match.TechnologyOrganisationId,
                 match.NeedOrganisationId,
                 match.Score,
-                Explanation = JsonSerializer.Serialize(explanation, s_json),
+                Explanation = JsonSerializer.Serialize(candidate.Explanation.WithBridgesInTerms(), s_json),
+                // Kept so staff feedback on this suggestion can teach the ranking model (LearnRankingWeights).
+                Features = JsonSerializer.Serialize(candidate.Features.ToArray(), s_json),
                 Now = now,
             },
             transaction);

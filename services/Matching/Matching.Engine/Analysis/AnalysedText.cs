@@ -1,36 +1,12 @@
-using Lucene.Net.Analysis;
-using Lucene.Net.Analysis.TokenAttributes;
-
 namespace Matchmaking.Matching.Engine.Analysis;
-
-// A term as indexed and the word it came from, as written.
-internal readonly record struct AnalysedTerm(string Term, string Surface);
 
 internal static class AnalysedText
 {
-    public static List<AnalysedTerm> Analyse(Analyzer analyzer, string field, string? text)
+    // The word a token came from, as written, for explanations.
+    public static string Surface(string text, int start, int end)
     {
-        var terms = new List<AnalysedTerm>();
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return terms;
-        }
-
-        using var stream = analyzer.GetTokenStream(field, text);
-        var term = stream.AddAttribute<ICharTermAttribute>();
-        var offset = stream.AddAttribute<IOffsetAttribute>();
-        stream.Reset();
-        while (stream.IncrementToken())
-        {
-            terms.Add(new AnalysedTerm(term.ToString(), Surface(text, offset.StartOffset, offset.EndOffset)));
-        }
-
-        stream.End();
-        return terms;
-    }
-
-    private static string Surface(string text, int start, int end)
-    {
+        start = Math.Clamp(start, 0, text.Length);
+        end = Math.Clamp(end, start, text.Length);
         var word = text[start..end];
         if (word.EndsWith("'s", StringComparison.OrdinalIgnoreCase) || word.EndsWith("’s", StringComparison.OrdinalIgnoreCase))
         {

@@ -1,29 +1,26 @@
 using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.TokenAttributes;
-using Matchmaking.Text;
 
 namespace Matchmaking.Matching.Engine.Analysis;
 
-// Reads the whole field, analyses each script run with the analyzer for its language and replays the tokens
-// with offsets into the original text, so highlighting and surface forms stay right.
+// Reads the whole field, analyses it with the TextAnalyser and replays the tokens with offsets into the original
+// text, so highlighting and surface forms stay right.
 internal sealed class ScriptRunTokenizer : Tokenizer
 {
     private readonly string _fieldName;
-    private readonly Analyzer _english;
-    private readonly Analyzer _chinese;
+    private readonly TextAnalyser _analyser;
     private readonly ICharTermAttribute _term;
     private readonly IOffsetAttribute _offset;
     private readonly IPositionIncrementAttribute _positionIncrement;
-    private readonly List<(string Term, int Start, int End, int PositionIncrement)> _tokens = [];
+    private readonly List<Token> _tokens = [];
     private int _next;
     private int _length;
 
-    public ScriptRunTokenizer(TextReader input, string fieldName, Analyzer english, Analyzer chinese)
+    public ScriptRunTokenizer(TextReader input, string fieldName, TextAnalyser analyser)
         : base(input)
     {
         _fieldName = fieldName;
-        _english = english;
-        _chinese = chinese;
+        _analyser = analyser;
         _term = AddAttribute<ICharTermAttribute>();
         _offset = AddAttribute<IOffsetAttribute>();
         _positionIncrement = AddAttribute<IPositionIncrementAttribute>();
@@ -36,17 +33,7 @@ internal sealed class ScriptRunTokenizer : Tokenizer
         _next = 0;
         var text = m_input.ReadToEnd();
         _length = text.Length;
-
-        if (!Scripts.ContainsHan(text))
-        {
-            Analyse(_english, text, 0);
-            return;
-        }
-
-        foreach (var (start, length, han) in Scripts.Runs(text))
-        {
-            Analyse(han ? _chinese : _english, text.Substring(start, length), start);
-        }
+        _analyser.Analyse(_fieldName, text, _tokens);
     }
 
     public override bool IncrementToken()
@@ -57,10 +44,10 @@ internal sealed class ScriptRunTokenizer : Tokenizer
         }
 
         ClearAttributes();
-        var (term, start, end, positionIncrement) = _tokens[_next++];
-        _term.SetEmpty().Append(term);
-        _offset.SetOffset(CorrectOffset(start), CorrectOffset(end));
-        _positionIncrement.PositionIncrement = positionIncrement;
+        var token = _tokens[_next++];
+        _term.SetEmpty().Append(token.Term);
+        _offset.SetOffset(CorrectOffset(token.Start), CorrectOffset(token.End));
+        _positionIncrement.PositionIncrement = token.PositionIncrement;
         return true;
     }
 
@@ -69,22 +56,5 @@ internal sealed class ScriptRunTokenizer : Tokenizer
         base.End();
         var final = CorrectOffset(_length);
         _offset.SetOffset(final, final);
-    }
-
-    private void Analyse(Analyzer analyzer, string run, int runStart)
-    {
-        using var stream = analyzer.GetTokenStream(_fieldName, run);
-        var term = stream.AddAttribute<ICharTermAttribute>();
-        var offset = stream.AddAttribute<IOffsetAttribute>();
-        var positionIncrement = stream.AddAttribute<IPositionIncrementAttribute>();
-        stream.Reset();
-        while (stream.IncrementToken())
-        {
-            // The first token of a field must advance the position.
-            var increment = _tokens.Count == 0 ? Math.Max(1, positionIncrement.PositionIncrement) : positionIncrement.PositionIncrement;
-            _tokens.Add((term.ToString(), runStart + offset.StartOffset, runStart + offset.EndOffset, increment));
-        }
-
-        stream.End();
     }
 }

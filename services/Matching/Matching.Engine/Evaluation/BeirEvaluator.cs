@@ -64,7 +64,7 @@ public static class BeirEvaluator
 
             // Untimed: loads the analysers' dictionaries and gives tiered JIT time to optimise the hot paths, so the
             // timing reflects a running service rather than a cold start (a cold pass measured 5x slower).
-            index.Match(AsNeed("warm-up", "warm-up 预热"), top);
+            index.Match(AsNeed(new BeirText("warm-up", "", "warm-up 预热")), top);
             var warmUp = Stopwatch.StartNew();
             foreach (var query in queries)
             {
@@ -73,14 +73,14 @@ public static class BeirEvaluator
                     break;
                 }
 
-                index.Match(AsNeed(query.Id, query.Text), top);
+                index.Match(AsNeed(query), top);
             }
 
             var rankings = new List<IReadOnlyList<string>>(queries.Count);
             var searching = Stopwatch.StartNew();
             foreach (var query in Reporting(queries, queries.Count, "Searched", "queries", progress, cancellationToken))
             {
-                rankings.Add(index.Match(AsNeed(query.Id, query.Text), top).Select(c => corpusIds.GetValueOrDefault(c.Id, "")).ToList());
+                rankings.Add(index.Match(AsNeed(query), top).Select(c => corpusIds.GetValueOrDefault(c.Id, "")).ToList());
             }
 
             searching.Stop();
@@ -110,6 +110,8 @@ public static class BeirEvaluator
     /// <summary>The listing id a BEIR corpus id becomes: the MD5 of its UTF-8 bytes, so runs are repeatable.</summary>
     public static Guid ToGuid(string beirId) => new(MD5.HashData(Encoding.UTF8.GetBytes(beirId)));
 
+    // The optional metadata a listing would carry in the service (sector, TRL, language) is passed through, so the
+    // structured part of the ranking is measured too; without it those features are neutral for every document.
     private static Listing AsTechnology(BeirText document) => new(
         ToGuid(document.Id),
         ListingKind.Technology,
@@ -117,24 +119,24 @@ public static class BeirEvaluator
         document.Title,
         document.Text,
         [],
-        Sector: null,
-        Trl: null,
-        LanguageDetector.Detect($"{document.Title} {document.Text}"),
+        document.Sector,
+        document.Trl,
+        document.Language ?? LanguageDetector.Detect($"{document.Title} {document.Text}"),
         ListingVisibility.Public,
         Open: true,
         DateTimeOffset.UnixEpoch);
 
     // Queries live in their own id space, so a query never shares a Guid with (and excludes) a corpus document.
-    private static Listing AsNeed(string queryId, string text) => new(
-        ToGuid("query\0" + queryId),
+    private static Listing AsNeed(BeirText query) => new(
+        ToGuid("query\0" + query.Id),
         ListingKind.Need,
         Guid.Empty,
-        Title: "",
-        text,
+        query.Title,
+        query.Text,
         [],
-        Sector: null,
-        Trl: null,
-        LanguageDetector.Detect(text),
+        query.Sector,
+        query.MinTrl ?? query.Trl,
+        query.Language ?? LanguageDetector.Detect(query.Text),
         ListingVisibility.Public,
         Open: true,
         DateTimeOffset.UnixEpoch);
@@ -156,7 +158,16 @@ public static class BeirEvaluator
         }
     }
 
-    private sealed record BeirText(string Id, string Title, string Text);
+    private sealed record BeirText(string Id, string Title, string Text)
+    {
+        public string? Sector { get; init; }
+
+        public int? Trl { get; init; }
+
+        public int? MinTrl { get; init; }
+
+        public string? Language { get; init; }
+    }
 
     private static IEnumerable<BeirText> ReadJsonLines(string path)
     {
@@ -169,9 +180,27 @@ public static class BeirEvaluator
 
             using var json = JsonDocument.Parse(line);
             var root = json.RootElement;
-            yield return new BeirText(Text(root, "_id"), Text(root, "title"), Text(root, "text"));
+            var metadata = root.TryGetProperty("metadata", out var value) && value.ValueKind == JsonValueKind.Object ? value : default;
+            yield return new BeirText(Text(root, "_id"), Text(root, "title"), Text(root, "text"))
+            {
+                Sector = MetadataText(metadata, "sector"),
+                Trl = MetadataNumber(metadata, "trl"),
+                MinTrl = MetadataNumber(metadata, "minTrl"),
+                Language = MetadataText(metadata, "language") is { } language && LanguageDetector.Supported.Contains(language) ? language : null,
+            };
         }
     }
+
+    private static string? MetadataText(JsonElement metadata, string property) =>
+        metadata.ValueKind == JsonValueKind.Object && metadata.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
+
+    private static int? MetadataNumber(JsonElement metadata, string property) =>
+        metadata.ValueKind == JsonValueKind.Object && metadata.TryGetProperty(property, out var value)
+            && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number)
+            ? number
+            : null;
 
     private static string Text(JsonElement element, string property) =>
         element.TryGetProperty(property, out var value)

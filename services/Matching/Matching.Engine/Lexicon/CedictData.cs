@@ -1,12 +1,47 @@
 namespace Matchmaking.Matching.Engine.Lexicon;
 
-internal sealed class CedictEntry(string simplified, string[] traditional, string[] senses)
+internal sealed class CedictEntry(string simplified, string[] traditional, string senses)
 {
+    private string[]? _senses;
+
     public string Simplified { get; } = simplified;
 
     public string[] Traditional { get; } = traditional;
 
-    public string[] Senses { get; } = senses;
+    // The senses as stored ('/'-separated, one run per Traditional form); split on first use so that
+    // loading allocates one string per line rather than one per sense.
+    public string RawSenses { get; } = senses;
+
+    // A race here only splits the same string twice; the array is never mutated once published.
+    public string[] Senses => _senses ??= Split(RawSenses);
+
+    private static string[] Split(string raw)
+    {
+        var senses = new List<string>(4);
+        foreach (var range in raw.AsSpan().Split('/'))
+        {
+            var sense = raw.AsSpan()[range];
+            if (!sense.IsEmpty && !Listed(senses, sense))
+            {
+                senses.Add(sense.ToString());
+            }
+        }
+
+        return [.. senses];
+    }
+
+    private static bool Listed(List<string> senses, ReadOnlySpan<char> sense)
+    {
+        foreach (var listed in senses)
+        {
+            if (sense.SequenceEqual(listed))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }
 
 // The parsed cedict.tsv.gz: one entry per Simplified headword (lines arrive sorted by it, one per
@@ -15,11 +50,11 @@ internal sealed class CedictData
 {
     private readonly byte[] _longestHeadwordByFirstUnit = new byte[char.MaxValue + 1];
 
-    private CedictData(Dictionary<string, CedictEntry> entries)
+    private CedictData(Dictionary<string, CedictEntry> lookup, List<CedictEntry> entries)
     {
-        Lookup = entries.GetAlternateLookup<ReadOnlySpan<char>>();
-        Entries = [.. entries.Values.Select(e => (e.Simplified, e.Senses))];
-        foreach (var word in entries.Keys)
+        Lookup = lookup.GetAlternateLookup<ReadOnlySpan<char>>();
+        Entries = entries;
+        foreach (var word in lookup.Keys)
         {
             ref var longest = ref _longestHeadwordByFirstUnit[word[0]];
             longest = (byte)Math.Max(longest, Math.Min(word.Length, byte.MaxValue));
@@ -29,53 +64,52 @@ internal sealed class CedictData
 
     public Dictionary<string, CedictEntry>.AlternateLookup<ReadOnlySpan<char>> Lookup { get; }
 
-    public IReadOnlyList<(string Word, string[] Senses)> Entries { get; }
+    // In file order (ordinal by Simplified headword); the English index refers to entries by position.
+    public IReadOnlyList<CedictEntry> Entries { get; }
 
     public int MaxWordLength { get; }
 
     public static CedictData Load()
     {
-        var entries = new Dictionary<string, CedictEntry>(130_000, StringComparer.Ordinal);
+        var text = LexiconData.ReadAll(LexiconData.Cedict);
+        var lookup = new Dictionary<string, CedictEntry>(120_000, StringComparer.Ordinal);
+        var entries = new List<CedictEntry>(120_000);
         string? simplified = null;
         var traditional = new List<string>(4);
-        var senses = new List<string>(8);
+        var senses = new List<string>(4);
 
-        foreach (var line in LexiconData.ReadLines(LexiconData.Cedict))
+        foreach (var lineRange in text.AsSpan().Split('\n'))
         {
-            var first = line.IndexOf('\t', StringComparison.Ordinal);
-            var second = first < 0 ? -1 : line.IndexOf('\t', first + 1);
-            if (first <= 0 || second < 0)
+            var line = text.AsSpan()[lineRange];
+            var first = line.IndexOf('\t');
+            var second = first < 0 ? -1 : line[(first + 1)..].IndexOf('\t') + first + 1;
+            if (first <= 0 || second <= first)
             {
                 continue;
             }
 
-            var headword = line.AsSpan(0, first);
+            var headword = line[..first];
             if (simplified is null || !headword.SequenceEqual(simplified))
             {
                 Flush();
                 simplified = headword.ToString();
             }
 
-            var form = line.AsSpan(first + 1, second - first - 1);
+            var form = line[(first + 1)..second];
             traditional.Add(form.SequenceEqual(simplified) ? simplified : form.ToString());
-            foreach (var range in line.AsSpan(second + 1).Split('/'))
-            {
-                var sense = line.AsSpan(second + 1)[range];
-                if (!sense.IsEmpty && !senses.Exists(s => sense.SequenceEqual(s)))
-                {
-                    senses.Add(sense.ToString());
-                }
-            }
+            senses.Add(line[(second + 1)..].ToString());
         }
 
         Flush();
-        return new CedictData(entries);
+        return new CedictData(lookup, entries);
 
         void Flush()
         {
             if (simplified is not null && senses.Count > 0)
             {
-                entries[simplified] = new CedictEntry(simplified, [.. traditional], [.. senses]);
+                var entry = new CedictEntry(simplified, [.. traditional], senses.Count == 1 ? senses[0] : string.Join('/', senses));
+                lookup[simplified] = entry;
+                entries.Add(entry);
             }
 
             traditional.Clear();

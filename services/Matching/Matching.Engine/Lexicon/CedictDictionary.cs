@@ -5,14 +5,20 @@ namespace Matchmaking.Matching.Engine.Lexicon;
 /// <summary>
 /// CC-CEDICT (CC BY-SA 4.0, see Lexicon/Data/NOTICE.md) keyed by Simplified headword: English senses,
 /// dictionary-based segmentation and, through an inverted index over the senses, English → Chinese.
-/// The dictionary is read from the embedded resource on first use; the English index is built on the
+/// The dictionary is read from the embedded resource on first use, the precomputed English index on the
 /// first <see cref="Translations(string)"/> call. Thread-safe.
 /// </summary>
 public static class CedictDictionary
 {
     private static readonly Lazy<CedictData> _data = new(CedictData.Load);
     private static readonly Lazy<EnglishGlossIndex> _english =
-        new(() => EnglishGlossIndex.Build(_data.Value.Entries));
+        new(() => EnglishGlossIndex.Parse(LexiconData.ReadAll(LexiconData.CedictEnglish), _data.Value.Entries));
+
+    /// <summary>
+    /// Loads the dictionary and the English index now rather than on first use, e.g. from a hosted service at
+    /// start-up so that the first request does not pay for it.
+    /// </summary>
+    public static void Preload() => _ = _english.Value;
 
     /// <summary>Number of Simplified headwords.</summary>
     public static int Count => _data.Value.Entries.Count;
@@ -70,9 +76,10 @@ public static class CedictDictionary
 
     /// <summary>
     /// Chinese words whose senses say this English word or phrase, best first (at most 20). Case, British
-    /// spelling ("mould", "colour") and a leading "to"/"a" are ignored; a plural falls back to its singular.
-    /// The weight, in (0, 1], is highest when a sense is exactly the query, lower when the query is only part
-    /// of a sense ("molding" in "injection molding"), and falls with the number of senses the Chinese word has.
+    /// spelling ("mould", "colour") and a leading "to"/"a" are ignored; an inflected last word also reaches
+    /// its base form ("moulds", "cooling"), at 0.8 of the weight. The weight, in (0, 1], is highest when a
+    /// sense is exactly the query, lower when the query is only part of a sense ("molding" in "injection
+    /// molding"), and falls with the number of glosses the Chinese word has and with later senses.
     /// </summary>
     public static IReadOnlyList<(string Chinese, double Weight)> Translations(string englishWordOrPhrase) =>
         Translations(englishWordOrPhrase, 20);

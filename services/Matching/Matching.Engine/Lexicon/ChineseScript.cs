@@ -12,6 +12,13 @@ public static class ChineseScript
     private static readonly Lazy<ScriptConversionTable> _toTraditional =
         new(() => ScriptConversionTable.Load(LexiconData.SimplifiedToTraditional));
 
+    /// <summary>Loads both tables now rather than on first use.</summary>
+    public static void Preload()
+    {
+        _ = _toSimplified.Value;
+        _ = _toTraditional.Value;
+    }
+
     /// <summary>
     /// Traditional → Simplified: OpenCC's TSPhrases and TSCharacters, longest match first, with Hong Kong
     /// and Taiwan variant forms (HKVariants, TWVariants and their phrase tables) and CJK compatibility

@@ -157,10 +157,13 @@ public static class EnglishSpelling
         return word;
     }
 
-    /// <summary>Lowercases a phrase and folds each word's spelling; words are joined by single spaces.</summary>
+    /// <summary>
+    /// Lowercases a phrase, folds each word's spelling and drops a leading "to"/"a"/"the" as the dictionary
+    /// index does ("To Mould" → "mold"); words are joined by single spaces.
+    /// </summary>
     public static string NormalisePhrase(string phrase)
     {
         ArgumentNullException.ThrowIfNull(phrase);
-        return string.Join(' ', GlossText.Words(phrase.ToLowerInvariant()).Select(ToAmerican));
+        return string.Join(' ', GlossText.ForQuery().Words(phrase));
     }
 }

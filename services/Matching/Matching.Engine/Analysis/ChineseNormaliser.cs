@@ -1,0 +1,115 @@
+using Matchmaking.Matching.Engine.Bridging;
+using Matchmaking.Matching.Engine.Lexicon;
+
+namespace Matchmaking.Matching.Engine.Analysis;
+
+// Brings Chinese text to one form before segmentation: Traditional folded to Simplified (OpenCC), and written
+// Cantonese words replaced by their Mandarin equivalents, so "我哋啤嘅手柄" and "我们注塑的手柄" meet the same
+// segmenter, dictionary and glossary. Multi-character Cantonese words are replaced in the text; a single character
+// that also occurs inside ordinary words (係 in 關係) is replaced only when the segmenter leaves it standing alone.
+// Keeps, for every output character, the span of input it came from, so offsets still point into the original.
+internal sealed class ChineseNormaliser
+{
+    private readonly Dictionary<string, string> _inText = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _inTextLookup;
+    private readonly Dictionary<string, string> _standalone = new(StringComparer.Ordinal);
+    private readonly int _longestKey;
+
+    public ChineseNormaliser(IEnumerable<CantoneseWord> cantonese)
+    {
+        foreach (var word in cantonese)
+        {
+            var key = ChineseScript.ToSimplified(word.Cantonese);
+            var mandarin = word.Mandarin;
+            if (key.Length == 0 || key == mandarin)
+            {
+                continue;
+            }
+
+            // Single characters are ambiguous (係 is "is" in Cantonese but part of 關係 in Mandarin), and so are
+            // the ones the glossary marks: they only ever replace a token of their own.
+            if (word.StandaloneOnly || key.Length == 1)
+            {
+                _standalone.TryAdd(key, mandarin);
+            }
+            else
+            {
+                _inText.TryAdd(key, mandarin);
+                _longestKey = Math.Max(_longestKey, key.Length);
+            }
+        }
+
+        _inTextLookup = _inText.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    // A run of Han characters in Simplified Mandarin form, and for each output character the input span it came from.
+    public NormalisedRun Normalise(string run)
+    {
+        var simplified = ChineseScript.ToSimplified(run);
+        if (simplified.Length != run.Length)
+        {
+            // A phrase conversion changed the length; convert character by character so offsets stay exact.
+            simplified = string.Concat(run.EnumerateRunes().Select(rune => ChineseScript.ToSimplified(rune.ToString())));
+            if (simplified.Length != run.Length)
+            {
+                simplified = run;
+            }
+        }
+
+        var text = new System.Text.StringBuilder(simplified.Length);
+        var starts = new List<int>(simplified.Length);
+        var ends = new List<int>(simplified.Length);
+        var index = 0;
+        while (index < simplified.Length)
+        {
+            var matched = 0;
+            string? replacement = null;
+            for (var length = Math.Min(_longestKey, simplified.Length - index); length >= 2; length--)
+            {
+                if (_inTextLookup.TryGetValue(simplified.AsSpan(index, length), out replacement))
+                {
+                    matched = length;
+                    break;
+                }
+            }
+
+            if (matched == 0)
+            {
+                text.Append(simplified[index]);
+                starts.Add(index);
+                ends.Add(index + 1);
+                index++;
+                continue;
+            }
+
+            foreach (var c in replacement!)
+            {
+                text.Append(c);
+                starts.Add(index);
+                ends.Add(index + matched);
+            }
+
+            // A dropped particle leaves a gap the segmenter reads as a boundary.
+            if (replacement!.Length == 0)
+            {
+                text.Append('，');
+                starts.Add(index);
+                ends.Add(index + matched);
+            }
+
+            index += matched;
+        }
+
+        return new NormalisedRun(text.ToString(), [.. starts], [.. ends]);
+    }
+
+    // The Mandarin for a token the segmenter produced on its own: null to keep it, "" to drop it.
+    public string? Standalone(string token) => _standalone.GetValueOrDefault(token);
+}
+
+internal sealed record NormalisedRun(string Text, int[] Starts, int[] Ends)
+{
+    // The input span of output characters [start, end).
+    public (int Start, int End) SourceSpan(int start, int end) =>
+        Text.Length == 0 ? (0, 0) : (Starts[Math.Min(start, Starts.Length - 1)], Ends[Math.Clamp(end - 1, 0, Ends.Length - 1)]);
+}

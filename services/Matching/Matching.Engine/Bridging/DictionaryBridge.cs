@@ -1,0 +1,118 @@
+using System.Collections.Concurrent;
+using Matchmaking.Matching.Engine.Analysis;
+using Matchmaking.Matching.Engine.Lexicon;
+
+namespace Matchmaking.Matching.Engine.Bridging;
+
+// A word of the other language a term translates to: its index term, the word as the dictionary gives it, and the
+// share of the source term's weight it carries.
+internal readonly record struct Translation(string Term, string Word, double Weight);
+
+// General-language translation through CC-CEDICT, for the words the domain glossary does not know. A Chinese word
+// becomes the English words of its main senses; an English word becomes the Chinese words whose senses say it. An
+// ambiguous word's weight is split across its senses, so "打" (hit, make, play, fetch, …) cannot swamp a query.
+// Results are cached per word: the vocabulary of a running service is bounded by the dictionary's.
+internal sealed class DictionaryBridge(TextAnalyser analyser)
+{
+    // Main senses come first in CC-CEDICT; the tail of a long entry is rare readings and idioms.
+    private const int MaxSenses = 4;
+    private const int MaxChineseWords = 6;
+
+    // Words of a gloss that say how a sense is used rather than what it means (stemmed, as the index holds them).
+    private static readonly HashSet<string> s_glossNoise = new(StringComparer.Ordinal)
+    {
+        "sb", "sth", "someth", "somebodi", "someon", "oneself", "on", "etc", "esp", "variant", "abbr", "classifi",
+        "particl", "us", "also", "fig", "lit", "usu", "i.e", "e.g", "ok", "form", "term", "gener", "sort",
+    };
+
+    private readonly ConcurrentDictionary<string, Translation[]> _toEnglish = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Translation[]> _toChinese = new(StringComparer.Ordinal);
+
+    // English terms for a Simplified Chinese word.
+    public Translation[] ToEnglish(string chinese) => _toEnglish.GetOrAdd(chinese, TranslateChinese);
+
+    // Chinese terms for an English word as written (lower case).
+    public Translation[] ToChinese(string english) => _toChinese.GetOrAdd(english, TranslateEnglish);
+
+    private Translation[] TranslateChinese(string word)
+    {
+        var weights = new Dictionary<string, (string Word, double Weight)>(StringComparer.Ordinal);
+        var glosses = CedictDictionary.Glosses(word);
+        if (glosses.Count > 0)
+        {
+            AddSenses(glosses, 1.0, weights);
+        }
+        else if (word.Length >= 2)
+        {
+            // A word the dictionary lacks (随形冷却) is usually a compound of words it has (随形, 冷却).
+            var parts = CedictDictionary.SegmentGreedy(word).Where(part => part.Length < word.Length).ToList();
+            foreach (var part in parts)
+            {
+                AddSenses(CedictDictionary.Glosses(part), part.Length == 1 ? 0.5 : 1.0, weights);
+            }
+        }
+
+        return weights
+            .Select(x => new Translation(x.Key, x.Value.Word, Math.Min(1.0, x.Value.Weight)))
+            .OrderByDescending(x => x.Weight)
+            .ThenBy(x => x.Term, StringComparer.Ordinal)
+            .ToArray();
+    }
+
+    private void AddSenses(IReadOnlyList<string> glosses, double weight, Dictionary<string, (string Word, double Weight)> weights)
+    {
+        var senses = glosses.Take(MaxSenses).ToList();
+        var gloss = GlossText.ForQuery();
+        foreach (var sense in senses)
+        {
+            var pieces = gloss.Pieces(sense);
+            foreach (var piece in pieces)
+            {
+                // A piece is one translation; its words share its weight ("become aware" is half "become").
+                var words = piece
+                    .SelectMany(word => analyser.Analyse("gloss", word).Select(token => (Word: word, Token: token)))
+                    .Where(x => !x.Token.Chinese && !s_glossNoise.Contains(x.Token.Term) && (x.Token.Term.Length >= 2 || x.Token.Term == "i"))
+                    .ToList();
+                foreach (var (word, token) in words)
+                {
+                    var share = weight / senses.Count / pieces.Count / words.Count;
+                    {
+
+                        weights[token.Term] = weights.TryGetValue(token.Term, out var seen)
+                            ? (seen.Word, seen.Weight + share)
+                            : (word, share);
+                    }
+                }
+            }
+        }
+    }
+
+    private Translation[] TranslateEnglish(string word)
+    {
+        var translations = CedictDictionary.Translations(word, MaxChineseWords);
+        var total = translations.Sum(t => t.Weight);
+        if (total <= 0)
+        {
+            return [];
+        }
+
+        var weights = new Dictionary<string, (string Word, double Weight)>(StringComparer.Ordinal);
+        foreach (var (chinese, weight) in translations)
+        {
+            var tokens = analyser.Analyse("gloss", chinese).Where(token => token.Chinese).ToList();
+            foreach (var token in tokens)
+            {
+                var share = weight / total / tokens.Count;
+                weights[token.Term] = weights.TryGetValue(token.Term, out var seen)
+                    ? (seen.Word, seen.Weight + share)
+                    : (chinese, share);
+            }
+        }
+
+        return weights
+            .Select(x => new Translation(x.Key, x.Value.Word, Math.Min(1.0, x.Value.Weight)))
+            .OrderByDescending(x => x.Weight)
+            .ThenBy(x => x.Term, StringComparer.Ordinal)
+            .ToArray();
+    }
+}

@@ -1,0 +1,356 @@
+using System.Globalization;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Matchmaking.Matching.Engine.Analysis;
+using Matchmaking.Matching.Engine.Bridging;
+
+namespace Matchmaking.Matching.Engine;
+
+// Where a query clause's evidence comes from: words both listings use, or a bridge from one vocabulary to another.
+internal enum ClauseKind
+{
+    Text,
+    Glossary,
+    Dictionary,
+    Symptom,
+}
+
+// A query term, the word it came from as written, how much it weighs, and whether it is Chinese.
+internal sealed record WeightedTerm(string Term, string Surface, double Weight, bool Chinese)
+{
+    // Every occurrence lies inside a glossary term, which translates it better than the dictionary would.
+    public bool Glossed { get; init; }
+}
+
+// One clause of a match query. Surface is the matched listing's word(s) as written; Bridge says, for a bridge,
+// where it led ("翹曲 → warpage (glossary, plastics)"); Target names the bridge's far side in each language.
+internal sealed record QueryClause(ClauseKind Kind, string Field, string Term, string Surface, double Weight, Query Query)
+{
+    // How many listings hold the term: the cost of the clause, and (through idf) its worth.
+    public int DocumentFrequency { get; init; }
+
+    public string? BridgeTarget { get; init; }
+
+    public string? BridgeTargetChinese { get; init; }
+
+    public string? BridgeNote { get; init; }
+}
+
+// Turns an analysed listing into a weighted disjunction over the index: its own words, and what the glossary, the
+// dictionary and the symptom table say they are in the other language or vocabulary. Translated evidence is
+// weighted below the words themselves, glossary bridges above general-dictionary ones, symptom-to-method lowest.
+internal static class QueryPlan
+{
+    public const int MaxTerms = 64;
+    public const int MaxTranslations = 64;
+
+    // Where a word appears in the listing being matched: a word in its title or keywords says more about what it is
+    // after than one in passing in its body.
+    public static readonly IReadOnlyDictionary<string, double> SourceWeights = new Dictionary<string, double>
+    {
+        [ListingDocument.Title] = 2.0,
+        [ListingDocument.Keywords] = 1.5,
+        [ListingDocument.Body] = 1.0,
+    };
+
+    // A glossary bridge is a curated, sector-aware translation of a whole term; a dictionary one is a guess among
+    // senses; symptom to method is a step of reasoning. Each counts for less than the words themselves.
+    public static double GlossaryWeight { get; set; } = Tuning.Get("GLOSS", 1.25);
+
+    public static double DictionaryWeight { get; set; } = Tuning.Get("DICT", 0.8);
+
+    public static double SymptomWeight { get; set; } = Tuning.Get("SYM", 0.3);
+
+    // A glossary synonym in the listing's own language (變形 for 翹曲): weaker than a bridge, since the words
+    // themselves usually match already.
+    public static double SynonymWeight { get; set; } = Tuning.Get("SYN", 0.5);
+
+    // A single Chinese character is a morpheme more than a word (上, 面, 花): ambiguous alone, so it counts less.
+    public static double SingleCharacterWeight { get; set; } = Tuning.Get("SINGLE", 0.5);
+
+    // The listing's own words against the other side's dictionary translations (the reverse direction).
+    public static double ReverseWeight { get; set; } = Tuning.Get("REV", 0.5);
+
+    // A translation of a document word is indexed when it carries at least this share of the word.
+    public static double ReverseThreshold { get; set; } = Tuning.Get("REVMIN", 0.2);
+
+    // The dictionary translations of a listing's words, indexed with it (at most a few per word).
+    public static List<Token> DocumentTranslations(ListingProfile profile, DictionaryBridge dictionary)
+    {
+        var tokens = new List<Token>();
+        if (ReverseWeight <= 0)
+        {
+            return tokens;
+        }
+
+        foreach (var field in profile.Fields)
+        {
+            foreach (var token in field.Tokens)
+            {
+                if (token.Part || profile.InGlossaryTerm(field.Field, token))
+                {
+                    continue;
+                }
+
+                var translations = token.Chinese
+                    ? dictionary.ToEnglish(token.Term)
+                    : dictionary.ToChinese(AnalysedText.Surface(field.Text, token.Start, token.End).ToLowerInvariant());
+                foreach (var translation in translations.Take(3))
+                {
+                    if (translation.Weight >= ReverseThreshold)
+                    {
+                        tokens.Add(new Token(translation.Term, 0, 0, 1, !token.Chinese));
+                    }
+                }
+            }
+        }
+
+        return tokens;
+    }
+
+    public static List<WeightedTerm> Terms(ListingProfile profile)
+    {
+        var mass = new Dictionary<string, (string Surface, double Mass, int Order, bool Chinese, bool Glossed)>(StringComparer.Ordinal);
+        foreach (var field in profile.Fields)
+        {
+            var boost = SourceWeights[field.Field];
+            foreach (var token in field.Tokens)
+            {
+                var glossed = token.Part || profile.InGlossaryTerm(field.Field, token);
+                mass[token.Term] = mass.TryGetValue(token.Term, out var seen)
+                    ? (seen.Surface, seen.Mass + boost, seen.Order, seen.Chinese, seen.Glossed && glossed)
+                    : (AnalysedText.Surface(field.Text, token.Start, token.End), boost, mass.Count, token.Chinese, glossed);
+            }
+        }
+
+        // Repeating a word should count, but with diminishing returns, so one word cannot drown the others.
+        return mass
+            .OrderBy(x => x.Value.Order)
+            .Select(x => new WeightedTerm(
+                x.Key, x.Value.Surface, Math.Sqrt(x.Value.Mass) * (x.Value.Chinese && x.Key.Length == 1 ? SingleCharacterWeight : 1), x.Value.Chinese)
+            {
+                Glossed = x.Value.Glossed,
+            })
+            .ToList();
+    }
+
+    // Every clause of a match query for the profile, at most MaxTerms of the listing's own words and MaxTranslations
+    // dictionary words, each kept only when the index holds it.
+    public static List<QueryClause> Build(
+        IndexReader reader, ListingProfile profile, ListingKind kind, DictionaryBridge dictionary, ConceptMatcher concepts)
+    {
+        var clauses = new List<QueryClause>();
+        var terms = Terms(profile);
+
+        foreach (var (term, stats) in Select(reader, ListingDocument.All, terms, t => t.Term, t => t.Weight, MaxTerms))
+        {
+            clauses.Add(Clause(ClauseKind.Text, stats, term.Term, term.Surface, term.Weight));
+        }
+
+        if (ReverseWeight > 0)
+        {
+            foreach (var (term, stats) in Select(reader, ListingDocument.Translated, terms, t => t.Term, t => t.Weight, MaxTerms))
+            {
+                clauses.Add(Clause(ClauseKind.Dictionary, stats, term.Term, term.Surface, ReverseWeight * term.Weight) with
+                {
+                    BridgeTarget = term.Term,
+                    BridgeTargetChinese = term.Term,
+                    BridgeNote = "dictionary, from the other side",
+                });
+            }
+        }
+
+        AddTranslations(reader, terms, dictionary, clauses);
+        AddConcepts(reader, profile, kind, concepts, clauses);
+        return clauses;
+    }
+
+    public static BooleanQuery ToQuery(IEnumerable<QueryClause> clauses)
+    {
+        var query = new BooleanQuery(disableCoord: true);
+        foreach (var clause in clauses)
+        {
+            query.Add(clause.Query, Occur.SHOULD);
+        }
+
+        return query;
+    }
+
+    // Per-field twins of the given own-word clauses, scored for explanations only: they tell which of the
+    // candidate's fields a shared word sits in.
+    public static List<QueryClause> FieldClauses(IndexReader reader, IEnumerable<QueryClause> clauses)
+    {
+        var result = new List<QueryClause>();
+        foreach (var clause in clauses.Where(c => c.Kind == ClauseKind.Text))
+        {
+            foreach (var field in ListingDocument.TextFields)
+            {
+                var stats = Stats(reader, field, clause.Term);
+                if (stats.Context.DocFreq > 0)
+                {
+                    result.Add(Clause(ClauseKind.Text, stats, clause.Term, clause.Surface, clause.Weight));
+                }
+            }
+        }
+
+        return result;
+    }
+
+    // The clauses a first, fast pass searches with: the rarest first, while their postings fit a budget, so a query
+    // over 100,000 listings does not walk the postings of every common word. The candidates it finds are then
+    // scored on every clause, exactly (see LuceneListingIndex.Match); when everything fits, nothing is left out.
+    public static List<QueryClause> FirstPass(IReadOnlyList<QueryClause> clauses, int postingsBudget, int minimumClauses)
+    {
+        if (clauses.Sum(c => (long)c.DocumentFrequency) <= postingsBudget)
+        {
+            return [.. clauses];
+        }
+
+        var result = new List<QueryClause>();
+        long postings = 0;
+        foreach (var clause in clauses.OrderBy(c => c.DocumentFrequency).ThenByDescending(c => c.Weight))
+        {
+            if (result.Count >= minimumClauses && postings + clause.DocumentFrequency > postingsBudget)
+            {
+                break;
+            }
+
+            result.Add(clause);
+            postings += clause.DocumentFrequency;
+        }
+
+        return result;
+    }
+
+    // TermContext.Build opens a terms enumerator per segment for every term; a match looks up hundreds of terms, so
+    // the enumerators are opened once per segment and field and reused (TermLookup).
+    private static (Term Term, TermContext Context) Stats(IndexReader reader, string field, string text) =>
+        TermLookup.For(reader).Stats(field, text);
+
+    // The term's statistics travel with its query, so the index is looked up once per term however often it is scored.
+    private static QueryClause Clause(ClauseKind kind, (Term Term, TermContext Context) stats, string term, string surface, double weight) =>
+        new(kind, stats.Term.Field, term, surface, weight, new TermQuery(stats.Term, stats.Context) { Boost = (float)weight })
+        {
+            DocumentFrequency = stats.Context.DocFreq,
+        };
+
+    // Keeps the items whose term occurs in the field, at most max of them, preferring heavy and rare ones
+    // (weight × BM25 idf), so a long listing asks about what is specific to it rather than about its filler.
+    private static List<(T Item, (Term Term, TermContext Context) Stats)> Select<T>(
+        IndexReader reader, string field, IEnumerable<T> items, Func<T, string> term, Func<T, double> weight, int max)
+    {
+        var documents = Math.Max(1, reader.NumDocs);
+        return items
+            .Select(item => (Item: item, Stats: Stats(reader, field, term(item))))
+            .Where(x => x.Stats.Context.DocFreq > 0)
+            .Select(x => (x.Item, x.Stats, Rank: weight(x.Item) * Idf(documents, x.Stats.Context.DocFreq)))
+            .OrderByDescending(x => x.Rank)
+            .ThenBy(x => term(x.Item), StringComparer.Ordinal)
+            .Take(max)
+            .Select(x => (x.Item, x.Stats))
+            .ToList();
+    }
+
+    private static double Idf(int documents, int documentFrequency) =>
+        Math.Log(1 + ((documents - documentFrequency + 0.5) / (documentFrequency + 0.5)));
+
+    // Each of the listing's words into the other language through CC-CEDICT, the weight of a word split over its
+    // senses and summed over the words that lead to the same translation.
+    private static void AddTranslations(IndexReader reader, List<WeightedTerm> terms, DictionaryBridge dictionary, List<QueryClause> clauses)
+    {
+        var own = terms.Select(t => t.Term).ToHashSet(StringComparer.Ordinal);
+        var translated = new Dictionary<string, (double Weight, string Source, string Word, double Best)>(StringComparer.Ordinal);
+        foreach (var term in terms.Where(t => !t.Glossed))
+        {
+            var translations = term.Chinese ? dictionary.ToEnglish(term.Term) : dictionary.ToChinese(term.Surface.ToLowerInvariant());
+            foreach (var translation in translations)
+            {
+                if (own.Contains(translation.Term))
+                {
+                    continue;
+                }
+
+                var weight = DictionaryWeight * term.Weight * translation.Weight;
+                translated[translation.Term] = translated.TryGetValue(translation.Term, out var seen)
+                    ? (seen.Weight + weight, weight > seen.Best ? term.Surface : seen.Source, weight > seen.Best ? translation.Word : seen.Word, Math.Max(seen.Best, weight))
+                    : (weight, term.Surface, translation.Word, weight);
+            }
+        }
+
+        // The heaviest few times the budget are looked up in the index; the long tail of light senses is not.
+        var heaviest = translated.OrderByDescending(x => x.Value.Weight).ThenBy(x => x.Key, StringComparer.Ordinal).Take(3 * MaxTranslations);
+        foreach (var ((term, (weight, source, word, _)), stats) in Select(reader, ListingDocument.All, heaviest, x => x.Key, x => x.Value.Weight, MaxTranslations))
+        {
+            clauses.Add(Clause(ClauseKind.Dictionary, stats, term, source, weight) with
+            {
+                BridgeTarget = word,
+                BridgeTargetChinese = word,
+                BridgeNote = "dictionary",
+            });
+        }
+    }
+
+    // Glossary terms meet the same term in the other language (and, weaker, a synonym in their own) through the
+    // concepts field; a need's symptoms meet the methods a technology names, and a technology's methods the
+    // symptoms a need describes.
+    private static void AddConcepts(IndexReader reader, ListingProfile profile, ListingKind kind, ConceptMatcher concepts, List<QueryClause> clauses)
+    {
+        var mass = new Dictionary<(Concept Concept, bool Chinese), (double Mass, string Surface)>();
+        foreach (var hit in profile.Concepts)
+        {
+            if ((hit.Concept.Kind == ConceptKind.Symptom && kind != ListingKind.Need)
+                || (hit.Concept.Kind == ConceptKind.Method && kind != ListingKind.Technology))
+            {
+                continue;
+            }
+
+            var key = (hit.Concept, hit.Concept.Kind == ConceptKind.Term && hit.Chinese);
+            var boost = SourceWeights[hit.Field] * hit.Share;
+            mass[key] = mass.TryGetValue(key, out var seen) ? (seen.Mass + boost, seen.Surface) : (boost, hit.Surface);
+        }
+
+        foreach (var ((concept, chinese), (conceptMass, surface)) in mass)
+        {
+            if (concept.Kind == ConceptKind.Term)
+            {
+                var note = "glossary, " + concepts.Sector(concept);
+                AddConcept(reader, clauses, ClauseKind.Glossary, ListingDocument.ConceptTerm(concept, !chinese), surface, GlossaryWeight * Math.Sqrt(conceptMass), concept, concepts, note);
+                AddConcept(reader, clauses, ClauseKind.Glossary, ListingDocument.ConceptTerm(concept, chinese), surface, SynonymWeight * Math.Sqrt(conceptMass), concept, concepts, note);
+            }
+            else
+            {
+                var (field, target, note) = concept.Kind == ConceptKind.Symptom
+                    ? (ListingDocument.Methods, concept with { Kind = ConceptKind.Method }, "symptom → method")
+                    : (ListingDocument.Symptoms, concept with { Kind = ConceptKind.Symptom }, "method → symptom");
+                AddConcept(reader, clauses, ClauseKind.Symptom, ListingDocument.ConceptTerm(concept, chinese), surface, SymptomWeight * Math.Sqrt(conceptMass), target, concepts, note, field);
+            }
+        }
+    }
+
+    private static void AddConcept(
+        IndexReader reader, List<QueryClause> clauses, ClauseKind kind, string term, string surface, double weight,
+        Concept target, ConceptMatcher concepts, string note, string field = ListingDocument.Concepts)
+    {
+        if (weight <= 0)
+        {
+            return;
+        }
+
+        var stats = Stats(reader, field, term);
+        if (stats.Context.DocFreq == 0)
+        {
+            return;
+        }
+
+        clauses.Add(Clause(kind, stats, term, surface, weight) with
+        {
+            BridgeTarget = concepts.Name(target, chinese: false),
+            BridgeTargetChinese = concepts.Name(target, chinese: true),
+            BridgeNote = note,
+        });
+    }
+
+    public static string Describe(QueryClause clause, bool chineseCandidate) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{clause.Surface} → {(chineseCandidate ? clause.BridgeTargetChinese : clause.BridgeTarget)} ({clause.BridgeNote})");
+}
