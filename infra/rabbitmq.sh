@@ -9,11 +9,11 @@
 # Only the export line goes to stdout; everything else goes to stderr.
 # Runs as root (or as the `rabbitmq` user once installed): Debian's wrappers
 # refuse other users. The default guest/guest user is accepted from localhost.
-# RABBITMQ_START_TIMEOUT (seconds, default 60) bounds the wait for startup.
+# RABBITMQ_START_TIMEOUT (seconds, default 240; a broker with many quorum queues recovers slowly) bounds the wait for startup.
 set -euo pipefail
 
 export PATH="$PATH:/usr/sbin:/sbin"
-readonly START_TIMEOUT="${RABBITMQ_START_TIMEOUT:-60}"
+readonly START_TIMEOUT="${RABBITMQ_START_TIMEOUT:-240}"
 readonly START_LOG="${TMPDIR:-/tmp}/matchmaking-rabbitmq-start.log"
 
 log() { printf 'rabbitmq.sh: %s\n' "$*" >&2; }

@@ -81,20 +81,63 @@ public static class RabbitMqServer
                 return;
             }
 
-            var start = new ProcessStartInfo("rabbitmqctl") { RedirectStandardOutput = true, RedirectStandardError = true };
-            start.ArgumentList.Add("-q");
-            foreach (var argument in arguments)
+            // Concurrent rabbitmqctl runs (test assemblies run side by side) can pick the same CLI node name and hang,
+            // so runs are serialised across processes by a lock file, and a run that still hangs is killed and retried.
+            using var gate = await AcquireCtlLockAsync();
+            for (var attempt = 1; ; attempt++)
             {
-                start.ArgumentList.Add(argument);
-            }
+                var start = new ProcessStartInfo("rabbitmqctl") { RedirectStandardOutput = true, RedirectStandardError = true };
+                start.ArgumentList.Add("-q");
+                foreach (var argument in arguments)
+                {
+                    start.ArgumentList.Add(argument);
+                }
 
-            using var process = Process.Start(start) ?? throw new InvalidOperationException("rabbitmqctl could not start");
-            var stderr = process.StandardError.ReadToEndAsync();
-            await process.StandardOutput.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            if (process.ExitCode != 0)
+                using var process = Process.Start(start) ?? throw new InvalidOperationException("rabbitmqctl could not start");
+                var stderr = process.StandardError.ReadToEndAsync();
+                var stdout = process.StandardOutput.ReadToEndAsync();
+                using var timeout = new CancellationTokenSource(CtlTimeout);
+                try
+                {
+                    await process.WaitForExitAsync(timeout.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    process.Kill(entireProcessTree: true);
+                    if (attempt < 3)
+                    {
+                        continue;
+                    }
+
+                    throw new TimeoutException($"rabbitmqctl {string.Join(' ', arguments)} did not finish in {CtlTimeout.TotalSeconds} s, three times.");
+                }
+
+                await stdout;
+                if (process.ExitCode != 0)
+                {
+                    throw new InvalidOperationException($"rabbitmqctl {string.Join(' ', arguments)} failed: {await stderr}");
+                }
+
+                return;
+            }
+        }
+
+        private static readonly TimeSpan CtlTimeout = TimeSpan.FromSeconds(45);
+
+        private static async Task<FileStream> AcquireCtlLockAsync()
+        {
+            var path = Path.Combine(Path.GetTempPath(), "matchmaking-rabbitmqctl.lock");
+            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
+            while (true)
             {
-                throw new InvalidOperationException($"rabbitmqctl {string.Join(' ', arguments)} failed: {await stderr}");
+                try
+                {
+                    return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                }
+                catch (IOException) when (DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(50);
+                }
             }
         }
     }
