@@ -56,6 +56,18 @@ public sealed class IndexStorageTests : IDisposable
     }
 
     [Fact]
+    public void A_listing_given_twice_in_one_batch_ends_as_its_last_copy()
+    {
+        var technology = Listings.Technology("First title", "First body");
+        var others = Enumerable.Range(0, 600).Select(i => Listings.Technology($"Other {i}", "Filler")).ToList();
+
+        Index.UpsertMany([technology, .. others, technology with { Title = "Last title" }]);
+
+        Assert.Equal("Last title", Index.Get(technology.Id)?.Title);
+        Assert.Equal(601, Index.Count(ListingKind.Technology));
+    }
+
+    [Fact]
     public void A_deleted_listing_is_gone()
     {
         var technology = Listings.Technology("Conformal cooling", "Cooling channels printed in the mould.");

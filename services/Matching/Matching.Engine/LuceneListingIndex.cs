@@ -35,7 +35,10 @@ public sealed partial class LuceneListingIndex : IListingIndex
     private const int PostingsBudget = 30_000;
     private const int MinimumFirstPassClauses = 8;
 
+    private const int IndexingChunk = 256;
+
     private static readonly double s_ticksPerYear = TimeSpan.FromDays(365).Ticks;
+    private static readonly ParallelOptions s_indexingParallelism = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
 
     private static readonly Similarity s_similarity = new BM25Similarity();
     private static readonly Sort s_newestFirst = new(new SortField(ListingDocument.UpdatedAt, SortFieldType.INT64, reverse: true));
@@ -113,9 +116,20 @@ public sealed partial class LuceneListingIndex : IListingIndex
         ArgumentNullException.ThrowIfNull(listings);
         Write(() =>
         {
-            foreach (var listing in listings)
+            // Analysis is most of the cost of indexing and the writer takes documents from many threads, so a batch
+            // is analysed on every core. Chunks keep the order of the batch: a listing given twice ends as its last copy.
+            foreach (var chunk in listings.Chunk(IndexingChunk))
             {
-                _writer.UpdateDocument(ListingDocument.IdTerm(listing.Id), ToDocument(listing));
+                var latest = chunk.Reverse().DistinctBy(listing => listing.Id).ToArray();
+                try
+                {
+                    Parallel.ForEach(latest, s_indexingParallelism, listing =>
+                        _writer.UpdateDocument(ListingDocument.IdTerm(listing.Id), ToDocument(listing)));
+                }
+                catch (AggregateException exception) when (exception.InnerExceptions.Count == 1)
+                {
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(exception.InnerExceptions[0]).Throw();
+                }
             }
         });
     }
@@ -206,15 +220,12 @@ public sealed partial class LuceneListingIndex : IListingIndex
             return [];
         }
 
-        var sw = System.Diagnostics.Stopwatch.StartNew();
         var profile = _profiler.Profile(listing);
-        Prof.Add(0, sw);
         var weights = Weights;
         return Read<IReadOnlyList<MatchCandidate>>(searcher =>
         {
             var reader = searcher.IndexReader;
             var clauses = QueryPlan.Build(reader, profile, listing.Kind, _dictionary, _profiler.Concepts);
-            Prof.Add(1, sw);
             if (clauses.Count == 0)
             {
                 return [];
@@ -228,14 +239,12 @@ public sealed partial class LuceneListingIndex : IListingIndex
             var candidateKind = listing.Kind == ListingKind.Technology ? ListingKind.Need : ListingKind.Technology;
             var depth = Math.Max(top, RerankDepth) * (firstPass.Count < clauses.Count ? 2 : 1);
             var hits = searcher.Search(query, _openCandidates[candidateKind], depth).ScoreDocs;
-            Prof.Add(2, sw);
             if (hits.Length == 0)
             {
                 return [];
             }
 
             var contributions = MatchExplainer.Contributions(searcher, clauses, hits);
-            Prof.Add(3, sw);
             var textScores = hits.ToDictionary(hit => hit.Doc, hit => contributions[hit.Doc].Sum(c => c.Score));
             var bestText = textScores.Values.Max();
             var now = _options.Clock.GetUtcNow();
@@ -253,7 +262,6 @@ public sealed partial class LuceneListingIndex : IListingIndex
                 .Take(top)
                 .ToList();
 
-            Prof.Add(4, sw);
             // Which fields the shared words sit in, for the words the returned candidates share only.
             var shared = ranked
                 .SelectMany(x => contributions[x.Hit.Doc])
@@ -262,9 +270,6 @@ public sealed partial class LuceneListingIndex : IListingIndex
                 .DistinctBy(c => c.Term, StringComparer.Ordinal);
             var fieldClauses = QueryPlan.FieldClauses(reader, shared);
             var fieldContributions = MatchExplainer.Contributions(searcher, fieldClauses, ranked.Select(x => x.Hit).ToList());
-            Prof.Add(5, sw);
-            Prof.Clauses += clauses.Count;
-            Prof.Done();
             return ranked
                 .Select(x => new MatchCandidate(
                     x.Facts.Id,
@@ -290,14 +295,8 @@ public sealed partial class LuceneListingIndex : IListingIndex
 
     private Document ToDocument(Listing listing)
     {
-        var sw = System.Diagnostics.Stopwatch.StartNew();
         var profile = _profiler.Profile(listing);
-        Prof.AddI(0, sw);
-        var translations = QueryPlan.DocumentTranslations(profile, _dictionary);
-        Prof.AddI(1, sw);
-        var d = ListingDocument.ToDocument(listing, profile, translations);
-        Prof.AddI(2, sw);
-        return d;
+        return ListingDocument.ToDocument(listing, profile, QueryPlan.DocumentTranslations(profile, _dictionary));
     }
 
     private RankingFeatures Features(

@@ -42,7 +42,9 @@ internal sealed class ConceptMatcher
     private readonly Dictionary<string, List<Concept>> _chinese = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<Concept>>.AlternateLookup<ReadOnlySpan<char>> _chineseLookup;
     private readonly Dictionary<string, List<Concept>> _standaloneChinese = new(StringComparer.Ordinal);
-    private readonly int _longestChinese;
+
+    // The longest Chinese phrase starting with each character; 0 for none, so most positions cost one array read.
+    private readonly byte[] _longestByFirst = new byte[char.MaxValue + 1];
 
     public ConceptMatcher(DomainGlossary glossary, TextAnalyser analyser)
     {
@@ -71,7 +73,12 @@ internal sealed class ConceptMatcher
             }
         }
 
-        _longestChinese = _chinese.Keys.Select(key => key.Length).DefaultIfEmpty(0).Max();
+        foreach (var key in _chinese.Keys)
+        {
+            ref var longest = ref _longestByFirst[key[0]];
+            longest = (byte)Math.Max(longest, Math.Min(key.Length, byte.MaxValue));
+        }
+
         _chineseLookup = _chinese.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
@@ -292,7 +299,7 @@ internal sealed class ConceptMatcher
             var normalised = run.Text;
             for (var i = 0; i < normalised.Length; i++)
             {
-                for (var length = Math.Min(_longestChinese, normalised.Length - i); length >= 2; length--)
+                for (var length = Math.Min(_longestByFirst[normalised[i]], normalised.Length - i); length >= 2; length--)
                 {
                     if (_chineseLookup.TryGetValue(normalised.AsSpan(i, length), out var concepts))
                     {
