@@ -119,7 +119,7 @@ internal static class ListingDocument
     }
 
     // Title twice, then keywords and body, each field starting well clear of the last so phrases never span two.
-    private static List<Token> AllTokens(ListingProfile profile)
+    public static List<Token> AllTokens(ListingProfile profile)
     {
         var title = profile[Title].Tokens;
         var tokens = new List<Token>();
@@ -142,7 +142,7 @@ internal static class ListingDocument
     }
 
     // A concept found in the title counts twice, as the title's words do.
-    private static List<Token> ConceptTokens(ListingProfile profile, ConceptKind kind)
+    public static List<Token> ConceptTokens(ListingProfile profile, ConceptKind kind)
     {
         var tokens = new List<Token>();
         foreach (var hit in profile.Concepts)

@@ -139,7 +139,11 @@ internal static class QueryPlan
     // Every clause of a match query for the profile, at most MaxTerms of the listing's own words and MaxTranslations
     // dictionary words, each kept only when the index holds it.
     public static List<QueryClause> Build(
-        IndexReader reader, ListingProfile profile, ListingKind kind, DictionaryBridge dictionary, ConceptMatcher concepts)
+        IndexReader reader, ListingProfile profile, ListingKind kind, DictionaryBridge dictionary, ConceptMatcher concepts) =>
+        Build(new ReaderTermSource(reader), profile, kind, dictionary, concepts);
+
+    public static List<QueryClause> Build(
+        ITermSource reader, ListingProfile profile, ListingKind kind, DictionaryBridge dictionary, ConceptMatcher concepts)
     {
         var clauses = new List<QueryClause>();
         var terms = Terms(profile);
@@ -178,7 +182,10 @@ internal static class QueryPlan
 
     // Per-field twins of the given own-word clauses, scored for explanations only: they tell which of the
     // candidate's fields a shared word sits in.
-    public static List<QueryClause> FieldClauses(IndexReader reader, IEnumerable<QueryClause> clauses)
+    public static List<QueryClause> FieldClauses(IndexReader reader, IEnumerable<QueryClause> clauses) =>
+        FieldClauses(new ReaderTermSource(reader), clauses);
+
+    public static List<QueryClause> FieldClauses(ITermSource reader, IEnumerable<QueryClause> clauses)
     {
         var result = new List<QueryClause>();
         foreach (var clause in clauses.Where(c => c.Kind == ClauseKind.Text))
@@ -186,7 +193,7 @@ internal static class QueryPlan
             foreach (var field in ListingDocument.TextFields)
             {
                 var stats = Stats(reader, field, clause.Term);
-                if (stats.Context.DocFreq > 0)
+                if (stats.DocFreq > 0)
                 {
                     result.Add(Clause(ClauseKind.Text, stats, clause.Term, clause.Surface, clause.Weight));
                 }
@@ -224,26 +231,33 @@ internal static class QueryPlan
 
     // TermContext.Build opens a terms enumerator per segment for every term; a match looks up hundreds of terms, so
     // the enumerators are opened once per segment and field and reused (TermLookup).
-    private static (Term Term, TermContext Context) Stats(IndexReader reader, string field, string text) =>
-        TermLookup.For(reader).Stats(field, text);
+    private static TermStats Stats(ITermSource reader, string field, string text) => reader.Stats(field, text);
 
     // The term's statistics travel with its query, so the index is looked up once per term however often it is scored.
-    private static QueryClause Clause(ClauseKind kind, (Term Term, TermContext Context) stats, string term, string surface, double weight) =>
-        new(kind, stats.Term.Field, term, surface, weight, new TermQuery(stats.Term, stats.Context) { Boost = (float)weight })
+    private static QueryClause Clause(ClauseKind kind, TermStats stats, string term, string surface, double weight) =>
+        new(kind, stats.Term.Field, term, surface, weight, Query(stats, weight))
         {
-            DocumentFrequency = stats.Context.DocFreq,
+            DocumentFrequency = stats.DocFreq,
         };
+
+    // A term's query, with its Lucene statistics when the plan was made over a Lucene reader.
+    private static TermQuery Query(TermStats stats, double weight)
+    {
+        var query = stats.Context is null ? new TermQuery(stats.Term) : new TermQuery(stats.Term, stats.Context);
+        query.Boost = (float)weight;
+        return query;
+    }
 
     // Keeps the items whose term occurs in the field, at most max of them, preferring heavy and rare ones
     // (weight × BM25 idf), so a long listing asks about what is specific to it rather than about its filler.
-    private static List<(T Item, (Term Term, TermContext Context) Stats)> Select<T>(
-        IndexReader reader, string field, IEnumerable<T> items, Func<T, string> term, Func<T, double> weight, int max)
+    private static List<(T Item, TermStats Stats)> Select<T>(
+        ITermSource reader, string field, IEnumerable<T> items, Func<T, string> term, Func<T, double> weight, int max)
     {
         var documents = Math.Max(1, reader.NumDocs);
         return items
             .Select(item => (Item: item, Stats: Stats(reader, field, term(item))))
-            .Where(x => x.Stats.Context.DocFreq > 0)
-            .Select(x => (x.Item, x.Stats, Rank: weight(x.Item) * Idf(documents, x.Stats.Context.DocFreq)))
+            .Where(x => x.Stats.DocFreq > 0)
+            .Select(x => (x.Item, x.Stats, Rank: weight(x.Item) * Idf(documents, x.Stats.DocFreq)))
             .OrderByDescending(x => x.Rank)
             .ThenBy(x => term(x.Item), StringComparer.Ordinal)
             .Take(max)
@@ -256,7 +270,7 @@ internal static class QueryPlan
 
     // Each of the listing's words into the other language through CC-CEDICT, the weight of a word split over its
     // senses and summed over the words that lead to the same translation.
-    private static void AddTranslations(IndexReader reader, List<WeightedTerm> terms, DictionaryBridge dictionary, List<QueryClause> clauses)
+    private static void AddTranslations(ITermSource reader, List<WeightedTerm> terms, DictionaryBridge dictionary, List<QueryClause> clauses)
     {
         var own = terms.Select(t => t.Term).ToHashSet(StringComparer.Ordinal);
         var translated = new Dictionary<string, (double Weight, string Source, string Word, double Best)>(StringComparer.Ordinal);
@@ -293,7 +307,7 @@ internal static class QueryPlan
     // Glossary terms meet the same term in the other language (and, weaker, a synonym in their own) through the
     // concepts field; a need's symptoms meet the methods a technology names, and a technology's methods the
     // symptoms a need describes.
-    private static void AddConcepts(IndexReader reader, ListingProfile profile, ListingKind kind, ConceptMatcher concepts, List<QueryClause> clauses)
+    private static void AddConcepts(ITermSource reader, ListingProfile profile, ListingKind kind, ConceptMatcher concepts, List<QueryClause> clauses)
     {
         var mass = new Dictionary<(Concept Concept, bool Chinese), (double Mass, string Surface)>();
         foreach (var hit in profile.Concepts)
@@ -328,7 +342,7 @@ internal static class QueryPlan
     }
 
     private static void AddConcept(
-        IndexReader reader, List<QueryClause> clauses, ClauseKind kind, string term, string surface, double weight,
+        ITermSource reader, List<QueryClause> clauses, ClauseKind kind, string term, string surface, double weight,
         Concept target, ConceptMatcher concepts, string note, string field = ListingDocument.Concepts)
     {
         if (weight <= 0)
@@ -337,7 +351,7 @@ internal static class QueryPlan
         }
 
         var stats = Stats(reader, field, term);
-        if (stats.Context.DocFreq == 0)
+        if (stats.DocFreq == 0)
         {
             return;
         }
