@@ -10,8 +10,17 @@ public sealed class IndexUpgrade(IListingIndex index, MatchingIndexRebuilder reb
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!index.NeedsRebuild)
+        try
         {
+            if (!index.NeedsRebuild)
+            {
+                return;
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // An index on a cluster that is not up yet: readiness reports it; the service keeps running.
+            logger.LogError(exception, "Could not open the matching index to check its version; run the reindex command if it is stale");
             return;
         }
 

@@ -14,7 +14,8 @@ public sealed class ListingIndexHealthCheck(IServiceProvider services) : IHealth
             var index = (IListingIndex)(services.GetService(typeof(IListingIndex))
                 ?? throw new InvalidOperationException("No listing index is registered."));
             var listings = index.Count(ListingKind.Technology) + index.Count(ListingKind.Need);
-            return Task.FromResult(HealthCheckResult.Healthy($"{listings} listings indexed"));
+            var where = index is Elasticsearch.ElasticsearchListingIndex elastic ? $" in Elasticsearch index {elastic.IndexName}" : "";
+            return Task.FromResult(HealthCheckResult.Healthy($"{listings} listings indexed{where}"));
         }
         catch (Exception exception)
         {

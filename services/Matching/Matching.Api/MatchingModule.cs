@@ -1,4 +1,5 @@
 using Matchmaking.Matching.Api.Features;
+using Matchmaking.Matching.Elasticsearch;
 using Matchmaking.Matching.Engine;
 using Matchmaking.ServiceDefaults.Messaging;
 using Matchmaking.ServiceDefaults.Storage;
@@ -21,12 +22,20 @@ public static class MatchingModule
                 $"{MatchingOptions.Section}:TopN must be between 1 and {MatchingOptions.MaxTopN}.")
             .Validate(options => options.RankingRefreshInterval > TimeSpan.Zero,
                 $"{MatchingOptions.Section}:RankingRefreshInterval must be positive.")
+            .Validate(options => options.Index.IsValid,
+                $"{MatchingOptions.Section}:Index:Provider must be 'lucene' or 'elasticsearch'; with 'elasticsearch', " +
+                $"{MatchingOptions.Section}:Index:Elasticsearch:Url must be an absolute http(s) URL, IndexPrefix set and Replicas at least 0.")
             .ValidateOnStart();
 
-        // One writer per index folder (Lucene's lock), so one instance for the whole process; disposed on shutdown.
-        services.AddSingleton<IListingIndex>(provider => new LuceneListingIndex(
-            provider.GetRequiredService<IOptions<MatchingOptions>>().Value
-                .ResolveIndexPath(provider.GetRequiredService<IConfiguration>())));
+        // Lucene: one writer per index folder (Lucene's lock), so one instance for the whole process; disposed on
+        // shutdown. Elasticsearch: one client for the process, and one index on the cluster for every replica.
+        services.AddSingleton<IListingIndex>(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<MatchingOptions>>().Value;
+            return options.Index.UsesElasticsearch
+                ? new ElasticsearchListingIndex(options.Index.Elasticsearch.ToIndexOptions())
+                : new LuceneListingIndex(options.ResolveIndexPath(provider.GetRequiredService<IConfiguration>()));
+        });
         services.AddSingleton<MatchingIndexRebuilder>();
         services.AddHostedService<IndexUpgrade>();
         services.AddHostedService<RankingWeightsRefresher>();

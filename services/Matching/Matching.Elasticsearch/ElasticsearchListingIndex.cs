@@ -39,7 +39,7 @@ public sealed partial class ElasticsearchListingIndex : IListingIndex
     private readonly ListingProfiler _profiler;
     private readonly DictionaryBridge _dictionary;
     private readonly Lock _creating = new();
-    private readonly Lazy<bool> _needsRebuild;
+    private bool? _needsRebuild;
     private RankingWeights _weights;
     private volatile bool _created;
     private bool _disposed;
@@ -61,11 +61,6 @@ public sealed partial class ElasticsearchListingIndex : IListingIndex
         _analyzer = new ListingAnalyzer(_options.Glossary);
         _profiler = new ListingProfiler(_analyzer.Analyser, new ConceptMatcher(_options.Glossary, _analyzer.Analyser));
         _dictionary = new DictionaryBridge(_analyzer.Analyser);
-        _needsRebuild = new Lazy<bool>(() =>
-        {
-            EnsureIndex();
-            return Checked(_client.Count(ListingRequests.Stale(_index, Version)), "count stale listings").Count > 0;
-        });
     }
 
     /// <summary>The analysis (engine) and layout (mapping) versions documents are written with.</summary>
@@ -73,8 +68,25 @@ public sealed partial class ElasticsearchListingIndex : IListingIndex
 
     public string IndexName => _index;
 
-    /// <summary>Some listing was indexed by another version of the engine or the mapping (checked once, on first use).</summary>
-    public bool NeedsRebuild => _needsRebuild.Value;
+    /// <summary>
+    /// Some listing was indexed by another version of the engine or the mapping. Asked of the cluster on first use and
+    /// remembered once answered (a cluster that is down throws, and is asked again next time).
+    /// </summary>
+    public bool NeedsRebuild
+    {
+        get
+        {
+            if (_needsRebuild is { } known)
+            {
+                return known;
+            }
+
+            EnsureIndex();
+            var stale = Checked(_client.Count(ListingRequests.Stale(_index, Version)), "count stale listings").Count > 0;
+            _needsRebuild = stale;
+            return stale;
+        }
+    }
 
     public RankingWeights Weights
     {
