@@ -42,9 +42,18 @@ public static class HostCommands
                 return 0;
             case "reindex":
                 Migrate(app.Services);
-                var count = await app.Services.GetRequiredService<MatchingIndexRebuilder>().RebuildAsync(CancellationToken.None, new Progress<string>(Progress));
-                Console.WriteLine($"Reindexed {count} listings.");
-                return 0;
+                try
+                {
+                    var count = await app.Services.GetRequiredService<MatchingIndexRebuilder>().RebuildAsync(CancellationToken.None, new Progress<string>(Progress));
+                    Console.WriteLine($"Reindexed {count} listings.");
+                    return 0;
+                }
+                catch (InvalidOperationException exception)
+                {
+                    // E.g. an Elasticsearch cluster that does not answer: say so in a line, not a stack trace.
+                    Console.Error.WriteLine($"reindex failed: {exception.Message}");
+                    return 1;
+                }
             default:
                 Console.Error.WriteLine(HostCommandLine.Usage);
                 return 2;

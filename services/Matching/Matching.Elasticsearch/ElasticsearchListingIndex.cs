@@ -501,8 +501,15 @@ public sealed partial class ElasticsearchListingIndex : IListingIndex
     private static T Checked<T>(T response, string action) where T : ElasticsearchResponse =>
         response.IsValidResponse ? response : throw Failure(action, response);
 
-    private static InvalidOperationException Failure(string action, ElasticsearchResponse response) =>
-        new($"Elasticsearch could not {action}: {response.DebugInformation}", response.TryGetOriginalException(out var exception) ? exception : null);
+    // Says what failed in a line (the server's reason, else the connection's); the client's full trace stays inside.
+    private static InvalidOperationException Failure(string action, ElasticsearchResponse response)
+    {
+        var original = response.TryGetOriginalException(out var exception) ? exception : null;
+        var reason = response.ElasticsearchServerError?.Error is { } error
+            ? $"{error.Type}: {error.Reason}"
+            : original?.InnerException?.Message ?? original?.Message ?? $"HTTP {response.ApiCallDetails?.HttpStatusCode}";
+        return new InvalidOperationException($"Elasticsearch could not {action}: {reason}", original);
+    }
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();
