@@ -1,5 +1,6 @@
 using Matchmaking.Brokerage.Api.Audit;
 using Matchmaking.Brokerage.Api.Deals;
+using Matchmaking.Brokerage.Api.Email;
 using Matchmaking.Brokerage.Api.Features;
 using Matchmaking.Brokerage.Api.Notifications;
 using Matchmaking.Brokerage.Api.ReadModels;
@@ -28,6 +29,20 @@ public static class BrokerageModule
 
         builder.Services.AddSingleton(options);
         builder.Services.AddHostedService<IdleDealsMonitor>();
+
+        var email = builder.Configuration.GetSection(EmailOptions.Section).Get<EmailOptions>() ?? new EmailOptions();
+        if (email.DigestInterval <= TimeSpan.Zero || email.Port is < 1 or > 65535)
+        {
+            throw new InvalidOperationException($"{EmailOptions.Section}: DigestInterval must be positive and Port between 1 and 65535.");
+        }
+
+        builder.Services.AddSingleton(email);
+        if (email.Enabled)
+        {
+            builder.Services.AddHttpClient();
+            builder.Services.AddSingleton<EmailDigestSender>();
+            builder.Services.AddHostedService(provider => provider.GetRequiredService<EmailDigestSender>());
+        }
         builder.Services.AddConsumers(bus =>
         {
             bus.AddConsumer<BrokerageTechnologyPublishedConsumer>();
