@@ -1,4 +1,8 @@
+using Matchmaking.Brokerage.Api.Audit;
+using Matchmaking.Brokerage.Api.Deals;
+using Matchmaking.Brokerage.Api.Email;
 using Matchmaking.Brokerage.Api.Features;
+using Matchmaking.Brokerage.Api.Notifications;
 using Matchmaking.Brokerage.Api.ReadModels;
 using Matchmaking.ServiceDefaults.Messaging;
 using Matchmaking.ServiceDefaults.Storage;
@@ -12,6 +16,33 @@ public static class BrokerageModule
     {
         builder.Services.AddServiceDatabase<BrokerageDatabase>(builder.Configuration, "Brokerage");
         builder.Services.AddOutboxRelay<BrokerageDatabase>();
+        var options = builder.Configuration.GetSection(BrokerageOptions.Section).Get<BrokerageOptions>() ?? new BrokerageOptions();
+        foreach (var stage in options.StageTimeLimits.Keys.Where(stage => !DealStages.IsKnown(stage) || DealStages.IsClosed(stage)))
+        {
+            throw new InvalidOperationException($"{BrokerageOptions.Section}:StageTimeLimits:{stage} names no open deal stage.");
+        }
+
+        if (options.IdleCheckInterval <= TimeSpan.Zero || options.StageTimeLimits.Values.Any(limit => limit <= TimeSpan.Zero))
+        {
+            throw new InvalidOperationException($"{BrokerageOptions.Section}: IdleCheckInterval and StageTimeLimits must be positive.");
+        }
+
+        builder.Services.AddSingleton(options);
+        builder.Services.AddHostedService<IdleDealsMonitor>();
+
+        var email = builder.Configuration.GetSection(EmailOptions.Section).Get<EmailOptions>() ?? new EmailOptions();
+        if (email.DigestInterval <= TimeSpan.Zero || email.Port is < 1 or > 65535)
+        {
+            throw new InvalidOperationException($"{EmailOptions.Section}: DigestInterval must be positive and Port between 1 and 65535.");
+        }
+
+        builder.Services.AddSingleton(email);
+        if (email.Enabled)
+        {
+            builder.Services.AddHttpClient();
+            builder.Services.AddSingleton<EmailDigestSender>();
+            builder.Services.AddHostedService(provider => provider.GetRequiredService<EmailDigestSender>());
+        }
         builder.Services.AddConsumers(bus =>
         {
             bus.AddConsumer<BrokerageTechnologyPublishedConsumer>();
@@ -21,11 +52,13 @@ public static class BrokerageModule
             bus.AddConsumer<BrokerageNeedUpdatedConsumer>();
             bus.AddConsumer<BrokerageNeedClosedConsumer>();
             bus.AddConsumer<BrokerageMatchesSuggestedConsumer>();
+            bus.AddConsumer<BrokerageInterestExpressedConsumer>();
+            bus.AddConsumer<BrokerageConfidentialContentReadConsumer>();
         });
         return builder;
     }
 
-    /// <summary>/api/deals and /api/reports.</summary>
+    /// <summary>/api/deals, /api/reports, /api/notifications and /api/audit.</summary>
     public static IEndpointRouteBuilder MapBrokerage(this IEndpointRouteBuilder endpoints)
     {
         OpenDeal.Map(endpoints);
@@ -34,6 +67,9 @@ public static class BrokerageModule
         ListDeals.Map(endpoints);
         FunnelReport.Map(endpoints);
         OneToNReport.Map(endpoints);
+        AddDealNote.Map(endpoints);
+        NotificationInbox.Map(endpoints);
+        ListAudit.Map(endpoints);
         return endpoints;
     }
 }

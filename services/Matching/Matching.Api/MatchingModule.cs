@@ -49,6 +49,7 @@ public static class MatchingModule
             bus.AddConsumer<MatchingNeedPostedConsumer>();
             bus.AddConsumer<MatchingNeedUpdatedConsumer>();
             bus.AddConsumer<MatchingNeedClosedConsumer>();
+            bus.AddConsumer<MatchingDealStageChangedConsumer>();
         });
         return builder;
     }
@@ -58,6 +59,9 @@ public static class MatchingModule
         GetMatches.Map(endpoints);
         GiveFeedback.Map(endpoints);
         SearchListings.Map(endpoints);
+        ExpressInterest.Map(endpoints);
+        ListInterests.Map(endpoints);
+        ReviewQueue.Map(endpoints);
         return endpoints;
     }
 }

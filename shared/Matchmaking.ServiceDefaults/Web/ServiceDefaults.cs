@@ -19,7 +19,15 @@ public static class ServiceDefaultsExtensions
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddProblemDetails();
+        // No stack trace or exception text reaches a client, whatever the environment.
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            context.ProblemDetails.Extensions.Remove("exception");
+            if (context.Exception is not null)
+            {
+                context.ProblemDetails.Detail = null;
+            }
+        });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         // Let binding failures reach the exception handler so they become problem details that name the field.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
@@ -38,6 +46,7 @@ public static class ServiceDefaultsExtensions
 
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
+        app.UseSecurityHeaders(app.Configuration);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
