@@ -18,6 +18,8 @@ public static class Gateway
         ("technology-matches", "matching", "/api/technologies/{id}/matches"),
         ("need-matches", "matching", "/api/needs/{id}/matches"),
         ("matches", "matching", "/api/matches/{**rest}"),
+        ("matches-root", "matching", "/api/matches"),
+        ("interests", "matching", "/api/interests"),
         ("search", "matching", "/api/search"),
         ("technologies", "research", "/api/technologies/{**rest}"),
         ("technologies-root", "research", "/api/technologies"),
@@ -26,6 +28,9 @@ public static class Gateway
         ("deals", "brokerage", "/api/deals/{**rest}"),
         ("deals-root", "brokerage", "/api/deals"),
         ("reports", "brokerage", "/api/reports/{**rest}"),
+        ("notifications", "brokerage", "/api/notifications/{**rest}"),
+        ("notifications-root", "brokerage", "/api/notifications"),
+        ("audit", "brokerage", "/api/audit"),
     ];
 
     public static bool IsConfigured(IConfiguration configuration) =>

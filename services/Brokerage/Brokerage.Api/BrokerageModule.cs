@@ -1,4 +1,7 @@
+using Matchmaking.Brokerage.Api.Audit;
+using Matchmaking.Brokerage.Api.Deals;
 using Matchmaking.Brokerage.Api.Features;
+using Matchmaking.Brokerage.Api.Notifications;
 using Matchmaking.Brokerage.Api.ReadModels;
 using Matchmaking.ServiceDefaults.Messaging;
 using Matchmaking.ServiceDefaults.Storage;
@@ -12,6 +15,19 @@ public static class BrokerageModule
     {
         builder.Services.AddServiceDatabase<BrokerageDatabase>(builder.Configuration, "Brokerage");
         builder.Services.AddOutboxRelay<BrokerageDatabase>();
+        var options = builder.Configuration.GetSection(BrokerageOptions.Section).Get<BrokerageOptions>() ?? new BrokerageOptions();
+        foreach (var stage in options.StageTimeLimits.Keys.Where(stage => !DealStages.IsKnown(stage) || DealStages.IsClosed(stage)))
+        {
+            throw new InvalidOperationException($"{BrokerageOptions.Section}:StageTimeLimits:{stage} names no open deal stage.");
+        }
+
+        if (options.IdleCheckInterval <= TimeSpan.Zero || options.StageTimeLimits.Values.Any(limit => limit <= TimeSpan.Zero))
+        {
+            throw new InvalidOperationException($"{BrokerageOptions.Section}: IdleCheckInterval and StageTimeLimits must be positive.");
+        }
+
+        builder.Services.AddSingleton(options);
+        builder.Services.AddHostedService<IdleDealsMonitor>();
         builder.Services.AddConsumers(bus =>
         {
             bus.AddConsumer<BrokerageTechnologyPublishedConsumer>();
@@ -21,11 +37,14 @@ public static class BrokerageModule
             bus.AddConsumer<BrokerageNeedUpdatedConsumer>();
             bus.AddConsumer<BrokerageNeedClosedConsumer>();
             bus.AddConsumer<BrokerageMatchesSuggestedConsumer>();
+            bus.AddConsumer<BrokerageMatchFoundNotifier>();
+            bus.AddConsumer<BrokerageInterestExpressedConsumer>();
+            bus.AddConsumer<BrokerageConfidentialContentReadConsumer>();
         });
         return builder;
     }
 
-    /// <summary>/api/deals and /api/reports.</summary>
+    /// <summary>/api/deals, /api/reports, /api/notifications and /api/audit.</summary>
     public static IEndpointRouteBuilder MapBrokerage(this IEndpointRouteBuilder endpoints)
     {
         OpenDeal.Map(endpoints);
@@ -34,6 +53,9 @@ public static class BrokerageModule
         ListDeals.Map(endpoints);
         FunnelReport.Map(endpoints);
         OneToNReport.Map(endpoints);
+        AddDealNote.Map(endpoints);
+        NotificationInbox.Map(endpoints);
+        ListAudit.Map(endpoints);
         return endpoints;
     }
 }

@@ -40,6 +40,7 @@ public static class MatchingModule
             bus.AddConsumer<MatchingNeedPostedConsumer>();
             bus.AddConsumer<MatchingNeedUpdatedConsumer>();
             bus.AddConsumer<MatchingNeedClosedConsumer>();
+            bus.AddConsumer<MatchingDealStageChangedConsumer>();
         });
         return builder;
     }
@@ -49,6 +50,9 @@ public static class MatchingModule
         GetMatches.Map(endpoints);
         GiveFeedback.Map(endpoints);
         SearchListings.Map(endpoints);
+        ExpressInterest.Map(endpoints);
+        ListInterests.Map(endpoints);
+        ReviewQueue.Map(endpoints);
         return endpoints;
     }
 }

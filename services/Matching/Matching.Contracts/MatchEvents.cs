@@ -18,10 +18,12 @@ public sealed record MatchesSuggested(
 /// <param name="NeedId">The need.</param>
 /// <param name="NeedOrganisationId">The enterprise that owns the need.</param>
 /// <param name="Score">The engine's score; higher is better.</param>
+/// <param name="NeedVisibility">The need's visibility (public, anonymous, staff-only); null from older publishers.</param>
 public sealed record SuggestedMatch(
     Guid MatchId,
     Guid TechnologyId,
     Guid TechnologyOrganisationId,
     Guid NeedId,
     Guid NeedOrganisationId,
-    double Score);
+    double Score,
+    string? NeedVisibility = null);

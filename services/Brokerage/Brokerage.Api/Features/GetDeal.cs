@@ -7,8 +7,8 @@ namespace Matchmaking.Brokerage.Api.Features;
 public static class GetDeal
 {
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet("/api/deals/{id:guid}", async (Guid id, HttpContext http, BrokerageDatabase database, CancellationToken ct) =>
-                await HandleAsync(id, Caller.From(http.User), database, ct) is { } deal
+        endpoints.MapGet("/api/deals/{id:guid}", async (Guid id, HttpContext http, BrokerageDatabase database, BrokerageOptions options, CancellationToken ct) =>
+                await HandleAsync(id, Caller.From(http.User), database, ct, options) is { } deal
                     ? Results.Ok(deal)
                     : Results.Problem(title: "Deal not found.", statusCode: StatusCodes.Status404NotFound))
             .RequireAuthorization()
@@ -17,9 +17,9 @@ public static class GetDeal
             .Produces<DealView>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-    public static async Task<DealView?> HandleAsync(Guid id, Caller caller, BrokerageDatabase database, CancellationToken ct)
+    public static async Task<DealView?> HandleAsync(Guid id, Caller caller, BrokerageDatabase database, CancellationToken ct, BrokerageOptions? options = null)
     {
         await using var connection = await database.OpenAsync(ct);
-        return await DealQueries.FindAsync(connection, id, caller);
+        return await DealQueries.FindAsync(connection, id, caller, options: options);
     }
 }

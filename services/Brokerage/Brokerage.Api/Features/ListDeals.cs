@@ -19,7 +19,8 @@ public static class ListDeals
 
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder endpoints) =>
         // page and pageSize bind as text so that a non-number is a validation problem naming the parameter.
-        endpoints.MapGet("/api/deals", async (string? stage, string? page, string? pageSize, HttpContext http, BrokerageDatabase database, CancellationToken ct) =>
+        endpoints.MapGet("/api/deals", async (string? stage, bool? mine, string? page, string? pageSize, HttpContext http, BrokerageDatabase database,
+                BrokerageOptions options, CancellationToken ct) =>
             {
                 var errors = new ValidationErrors();
                 var pageNumber = ParsePositive(errors, "page", page, 1, int.MaxValue, 1);
@@ -35,7 +36,8 @@ public static class ListDeals
                 }
 
                 var request = new Request(string.IsNullOrEmpty(stage) ? null : stage, pageNumber, size);
-                return Results.Ok(await HandleAsync(request, Caller.From(http.User), database, ct));
+                // mine=true is what a university or enterprise always gets (its own deals); staff see every deal either way.
+                return Results.Ok(await HandleAsync(request, Caller.From(http.User), database, ct, options));
             })
             .RequireAuthorization()
             .WithName(nameof(ListDeals))
@@ -43,7 +45,8 @@ public static class ListDeals
             .Produces<Response>()
             .ProducesValidationProblem();
 
-    public static async Task<Response> HandleAsync(Request request, Caller caller, BrokerageDatabase database, CancellationToken ct)
+    public static async Task<Response> HandleAsync(
+        Request request, Caller caller, BrokerageDatabase database, CancellationToken ct, BrokerageOptions? options = null)
     {
         var parameters = DealQueries.VisibilityParameters(caller);
         // Typed, so that PostgreSQL can tell what a null parameter is.
@@ -64,19 +67,18 @@ public static class ListDeals
             {filter}
             """,
             parameters);
-        var rows = await connection.QueryAsync<DealQueries.DealRow>(
+        var rows = await connection.QueryAsync<DealQueries.DealListRow>(
             $"""
-            SELECT d.id AS Id, d.technology_id AS TechnologyId, d.need_id AS NeedId, d.match_id AS MatchId,
-                   d.stage AS Stage, d.created_at AS CreatedAt, d.updated_at AS UpdatedAt
-            FROM deals d
+            SELECT {DealQueries.ListColumns}
+            {DealQueries.ListFrom}
             {filter}
             ORDER BY d.updated_at DESC, d.id
             LIMIT @Take OFFSET @Skip
             """,
             parameters);
-        var items = rows
-            .Select(d => new DealSummary(d.Id, d.TechnologyId, d.NeedId, d.MatchId, d.Stage, d.CreatedAt, d.UpdatedAt, DealStages.NextFrom(d.Stage)))
-            .ToList();
+        options ??= new BrokerageOptions();
+        var now = DateTimeOffset.UtcNow;
+        var items = rows.Select(d => d.ToSummary(options, now)).ToList();
         return new Response(total, request.Page, request.PageSize, items);
     }
 

@@ -119,7 +119,7 @@ public static class MoveDealStage
             }
 
             await StageChange.RecordAsync(connection, transaction, dealId, deal.TechnologyId, deal.NeedId,
-                deal.Stage, to, note, to == DealStages.Declined ? request.Reason : null, caller.UserId, now);
+                deal.Stage, to, note, to == DealStages.Declined ? request.Reason : null, caller.UserId, now, caller.Role);
             return new Result.Moved((await DealQueries.FindAsync(connection, dealId, caller: null, transaction))!);
         }, ct);
     }

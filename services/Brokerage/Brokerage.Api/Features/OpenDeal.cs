@@ -184,7 +184,7 @@ public static class OpenDeal
             },
             transaction);
         await StageChange.RecordAsync(connection, transaction, dealId, listings.TechnologyId, listings.NeedId,
-            fromStage: null, DealStages.Suggested, note: null, reason: null, caller.UserId, now);
+            fromStage: null, DealStages.Suggested, note: null, reason: null, caller.UserId, now, caller.Role);
         return new Result.Opened((await DealQueries.FindAsync(connection, dealId, caller: null, transaction))!);
     }
 

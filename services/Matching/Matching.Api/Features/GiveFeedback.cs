@@ -17,6 +17,9 @@ public static class GiveFeedback
     public const string NotRelevant = "not-relevant";
     public const int MaxReasonLength = 2000;
 
+    /// <summary>Reason codes for a rejected suggestion; free text is still stored as given.</summary>
+    public static readonly IReadOnlyList<string> ReasonCodes = ["not-relevant", "trl-too-low", "budget-mismatch", "sector-mismatch", "duplicate", "other"];
+
     private static readonly string[] s_verdicts = [Relevant, NotRelevant];
 
     public sealed record Request(string? Verdict, string? Reason);
@@ -94,6 +97,19 @@ public static class GiveFeedback
                     CreatedAt = DateTimeOffset.UtcNow,
                 },
                 transaction);
+            // A suggestion judged not relevant leaves the review queue; one already accepted (a deal) stays accepted.
+            if (request.Verdict == NotRelevant)
+            {
+                await connection.ExecuteAsync(
+                    """
+                    UPDATE matches
+                    SET status = 'rejected', status_at = @At
+                    WHERE match_id = @MatchId AND status = 'new'
+                    """,
+                    new { MatchId = matchId, At = DateTimeOffset.UtcNow },
+                    transaction);
+            }
+
             return new Result(Outcome.Recorded, feedbackId);
         }, ct);
     }

@@ -103,7 +103,8 @@ public static class MatchListing
         if (suggested.Count > 0)
         {
             await Outbox.AddAsync(connection, transaction,
-                new MatchesSuggested(listing.Id, StoredListing.KindValue(listing.Kind), suggested, now));
+                new MatchesSuggested(listing.Id, StoredListing.KindValue(listing.Kind),
+                    await NeedAccess.AnnotateAsync(suggested, connection, transaction), now));
         }
 
         return suggested;
