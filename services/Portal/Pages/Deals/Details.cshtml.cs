@@ -15,6 +15,11 @@ public sealed class DetailsModel(PortalApi api, Tr text) : UiPage(api, text)
 
     public string NeedTitle { get; private set; } = "";
 
+    public sealed record Entry(DateTimeOffset At, string? FromStage, string? ToStage, string? Reason, string? Text);
+
+    /// <summary>Stage changes and notes together, newest first.</summary>
+    public IReadOnlyList<Entry> Timeline { get; private set; } = [];
+
     public async Task<IActionResult> OnGetAsync()
     {
         var result = await GetAsync($"/api/deals/{Id}");
@@ -24,6 +29,11 @@ public sealed class DetailsModel(PortalApi api, Tr text) : UiPage(api, text)
         }
 
         Deal = result.Body;
+        Timeline = Deal.Array("history")
+            .Select(h => new Entry(h.Date("changedAt") ?? DateTimeOffset.MinValue, h.Str("fromStage"), h.Str("toStage"), h.Str("reason"), h.Str("note")))
+            .Concat(Deal.Array("notes").Select(n => new Entry(n.Date("createdAt") ?? DateTimeOffset.MinValue, null, null, null, n.Str("text"))))
+            .OrderByDescending(e => e.At)
+            .ToList();
         var technologies = new Dictionary<string, string>();
         var needs = new Dictionary<string, string>();
         await Task.WhenAll(
