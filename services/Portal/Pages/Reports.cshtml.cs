@@ -77,7 +77,10 @@ public sealed class ReportsModel(PortalApi api, Tr text) : UiPage(api, text)
             .Select(s =>
             {
                 var average = durations.TryGetValue(s, out var list) && list.Count > 0 ? list.Average() : 0;
-                return new Charts.Row(T["stage." + s], average, T.Format("report.days", average.ToString("0.0", CultureInfo.CurrentCulture)));
+                var shown = average >= 1
+                    ? T.Format("report.days", average.ToString("0.0", CultureInfo.CurrentCulture))
+                    : T.Format("report.hours", (average * 24).ToString("0.0", CultureInfo.CurrentCulture));
+                return new Charts.Row(T["stage." + s], average, shown);
             })
             .ToList();
     }
