@@ -43,7 +43,7 @@ public abstract class TechnologyAccessTests(ResearchService research) : Research
 
         var json = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!.AsObject();
         Assert.Equal(
-            ["createdAt", "details", "id", "ipStatus", "keywords", "language", "licenceModels", "organisationId",
+            ["createdAt", "details", "detailsLocked", "id", "ipStatus", "keywords", "language", "licenceModels", "organisationId",
              "patentNumbers", "sector", "status", "summary", "title", "trl", "updatedAt"],
             json.Select(p => p.Key).Order(StringComparer.Ordinal));
     }

@@ -37,7 +37,6 @@ public static class BrokerageModule
             bus.AddConsumer<BrokerageNeedUpdatedConsumer>();
             bus.AddConsumer<BrokerageNeedClosedConsumer>();
             bus.AddConsumer<BrokerageMatchesSuggestedConsumer>();
-            bus.AddConsumer<BrokerageMatchFoundNotifier>();
             bus.AddConsumer<BrokerageInterestExpressedConsumer>();
             bus.AddConsumer<BrokerageConfidentialContentReadConsumer>();
         });

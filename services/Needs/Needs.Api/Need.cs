@@ -245,9 +245,10 @@ internal sealed class NeedRow
     public bool IsVisibleTo(Caller caller) =>
         IsOwnedBy(caller) || caller.IsStaff || (!IsClosed && Visibility != NeedVisibility.StaffOnly);
 
-    public NeedResponse ToResponse(Caller caller) => new(
+    /// <param name="introduced">A deal introduced the caller's university to this need's owner, so an anonymous need shows its owner.</param>
+    public NeedResponse ToResponse(Caller caller, bool introduced = false) => new(
         Id,
-        IsOwnedBy(caller) || caller.IsStaff || Visibility != NeedVisibility.Anonymous ? OrganisationId : null,
+        IsOwnedBy(caller) || caller.IsStaff || Visibility != NeedVisibility.Anonymous || introduced ? OrganisationId : null,
         Title, Problem, Sector, JsonList.Parse(Keywords), MinTrl,
         BudgetMin is not null && BudgetMax is not null && BudgetCurrency is not null
             ? new BudgetResponse(Amount.Parse(BudgetMin), Amount.Parse(BudgetMax), BudgetCurrency)

@@ -11,6 +11,7 @@ public static class NeedsModule
     {
         builder.Services.AddServiceDatabase<NeedsDatabase>(builder.Configuration, "Needs");
         builder.Services.AddOutboxRelay<NeedsDatabase>();
+        builder.Services.AddConsumers(bus => bus.AddConsumer<NeedsDealStageChangedConsumer>());
         return builder;
     }
 

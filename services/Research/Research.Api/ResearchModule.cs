@@ -6,11 +6,12 @@ namespace Matchmaking.Research.Api;
 
 public static class ResearchModule
 {
-    /// <summary>Research's database (migrated on start) and the relay that publishes its outbox.</summary>
+    /// <summary>Research's database (migrated on start), the relay that publishes its outbox, and the deal-stage consumer (NDA access).</summary>
     public static IHostApplicationBuilder AddResearch(this IHostApplicationBuilder builder)
     {
         builder.Services.AddServiceDatabase<ResearchDatabase>(builder.Configuration, "Research");
         builder.Services.AddOutboxRelay<ResearchDatabase>();
+        builder.Services.AddConsumers(bus => bus.AddConsumer<ResearchDealStageChangedConsumer>());
         return builder;
     }
 

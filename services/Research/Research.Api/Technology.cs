@@ -27,7 +27,10 @@ public static class LicenceModel
     public static readonly IReadOnlyList<string> All = ["exclusive", "non-exclusive", "field-of-use", "assignment", "collaboration"];
 }
 
-/// <summary>A technology as the API shows it; <see cref="Details"/> is null for callers not entitled to the NDA part.</summary>
+/// <summary>
+/// A technology as the API shows it; <see cref="Details"/> is null and <see cref="DetailsLocked"/> true for callers not
+/// entitled to the NDA part (anyone but the owner, staff, and enterprises whose deal with it reached nda-signed).
+/// </summary>
 public sealed record TechnologyResponse(
     Guid Id,
     Guid OrganisationId,
@@ -43,7 +46,8 @@ public sealed record TechnologyResponse(
     string Language,
     string Status,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    bool DetailsLocked = false);
 
 /// <summary>The body of publish and update: what the owning university writes (never its organisation or status).</summary>
 public sealed record TechnologyBody(
@@ -200,12 +204,15 @@ internal sealed class TechnologyRow
     /// <summary>A withdrawn technology exists only for its owner and staff.</summary>
     public bool IsVisibleTo(Caller caller) => !IsWithdrawn || IsOwnedBy(caller) || caller.IsStaff;
 
-    /// <summary>The NDA details go to the owner and staff only (the NDA deal stage will widen this).</summary>
-    public TechnologyResponse ToResponse(Caller caller) => new(
+    /// <summary>Whether <paramref name="caller"/> may read the NDA details: owner, staff, or an enterprise with an NDA signed in a deal.</summary>
+    public bool DetailsOpenTo(Caller caller, bool ndaSigned) => IsOwnedBy(caller) || caller.IsStaff || ndaSigned;
+
+    /// <summary>The NDA details go to the owner, staff, and enterprises whose deal with it reached nda-signed.</summary>
+    public TechnologyResponse ToResponse(Caller caller, bool ndaSigned = false) => new(
         Id, OrganisationId, Title, Summary,
-        IsOwnedBy(caller) || caller.IsStaff ? Details : null,
+        DetailsOpenTo(caller, ndaSigned) ? Details : null,
         Sector, JsonList.Parse(Keywords), Trl, IpStatus, JsonList.Parse(PatentNumbers), JsonList.Parse(LicenceModels),
-        Language, Status, CreatedAt, UpdatedAt);
+        Language, Status, CreatedAt, UpdatedAt, !DetailsOpenTo(caller, ndaSigned));
 
     public static Task<TechnologyRow?> FindAsync(
         DbConnection connection, Guid id, CancellationToken cancellationToken, DbTransaction? transaction = null) =>

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using MassTransit;
 using Matchmaking.Matching.Contracts;
 using Matchmaking.ServiceDefaults.Messaging;
@@ -5,36 +6,35 @@ using Matchmaking.ServiceDefaults.Messaging;
 namespace Matchmaking.Brokerage.Api.Notifications;
 
 /// <summary>
-/// match-found: each owner hears of a new match for its listing, staff of new suggestions to review. The university is
-/// not told of a match with a staff-only need (it may not know that need exists). Texts carry no listing content.
+/// match-found, written by the suggestions consumer in its own transaction: each owner hears of a new match for its
+/// listing, staff of new suggestions to review. The university is not told of a match with a staff-only need (it may
+/// not know that need exists). Texts carry no listing content.
 /// </summary>
-public sealed class BrokerageMatchFoundNotifier(BrokerageDatabase database) : IConsumer<MatchesSuggested>
+public static class MatchFoundNotifications
 {
-    public Task Consume(ConsumeContext<MatchesSuggested> context) =>
-        Inbox.HandleOnceAsync(database, context, "brokerage-match-found-notifier", async (connection, transaction) =>
+    public static async Task WriteAsync(DbConnection connection, DbTransaction transaction, MatchesSuggested message, Guid? messageId)
+    {
+        foreach (var match in message.Matches)
         {
-            var message = context.Message;
-            foreach (var match in message.Matches)
+            var key = $"match-found:{match.TechnologyId:D}:{match.NeedId:D}";
+            await Notify.OrganisationAsync(connection, transaction, match.NeedOrganisationId, Notify.MatchFound,
+                "New match for your need", "The matching engine suggested a technology for your need.",
+                $"/needs/{match.NeedId:D}", key, message.OccurredAt);
+            if (match.NeedVisibility is "public" or "anonymous")
             {
-                var key = $"match-found:{match.TechnologyId:D}:{match.NeedId:D}";
-                await Notify.OrganisationAsync(connection, transaction, match.NeedOrganisationId, Notify.MatchFound,
-                    "New match for your need", "The matching engine suggested a technology for your need.",
-                    $"/needs/{match.NeedId:D}", key, message.OccurredAt);
-                if (match.NeedVisibility is "public" or "anonymous")
-                {
-                    await Notify.OrganisationAsync(connection, transaction, match.TechnologyOrganisationId, Notify.MatchFound,
-                        "New match for your technology", "The matching engine suggested a need your technology may answer.",
-                        $"/technologies/{match.TechnologyId:D}", key, message.OccurredAt);
-                }
+                await Notify.OrganisationAsync(connection, transaction, match.TechnologyOrganisationId, Notify.MatchFound,
+                    "New match for your technology", "The matching engine suggested a need your technology may answer.",
+                    $"/technologies/{match.TechnologyId:D}", key, message.OccurredAt);
             }
+        }
 
-            if (message.Matches.Count > 0)
-            {
-                await Notify.StaffAsync(connection, transaction, Notify.MatchFound, "New suggestions to review",
-                    $"The matching engine made {message.Matches.Count} suggestion(s) for a {message.ListingKind}.",
-                    "/review", $"match-found:{context.MessageId:D}", message.OccurredAt);
-            }
-        });
+        if (message.Matches.Count > 0)
+        {
+            await Notify.StaffAsync(connection, transaction, Notify.MatchFound, "New suggestions to review",
+                $"The matching engine made {message.Matches.Count} suggestion(s) for a {message.ListingKind}.",
+                "/review", $"match-found:{messageId ?? Guid.NewGuid():D}", message.OccurredAt);
+        }
+    }
 }
 
 /// <summary>interest-expressed: to the technology's university (unless the need is staff-only) and to staff.</summary>

@@ -1,5 +1,6 @@
 using Dapper;
 using MassTransit;
+using Matchmaking.Brokerage.Api.Notifications;
 using Matchmaking.Matching.Contracts;
 using Matchmaking.ServiceDefaults.Messaging;
 
@@ -12,8 +13,9 @@ namespace Matchmaking.Brokerage.Api.ReadModels;
 public sealed class BrokerageMatchesSuggestedConsumer(BrokerageDatabase database) : IConsumer<MatchesSuggested>
 {
     public Task Consume(ConsumeContext<MatchesSuggested> context) =>
-        Inbox.HandleOnceAsync(database, context, "brokerage-matches-suggested", (connection, transaction) =>
-            connection.ExecuteAsync(
+        Inbox.HandleOnceAsync(database, context, "brokerage-matches-suggested", async (connection, transaction) =>
+        {
+            await connection.ExecuteAsync(
                 """
                 INSERT INTO suggestions (match_id, technology_id, technology_organisation_id, need_id, need_organisation_id, score, suggested_at)
                 VALUES (@MatchId, @TechnologyId, @TechnologyOrganisationId, @NeedId, @NeedOrganisationId, @Score, @SuggestedAt)
@@ -36,5 +38,7 @@ public sealed class BrokerageMatchesSuggestedConsumer(BrokerageDatabase database
                     match.Score,
                     SuggestedAt = context.Message.OccurredAt,
                 }),
-                transaction));
+                transaction);
+            await MatchFoundNotifications.WriteAsync(connection, transaction, context.Message, context.MessageId);
+        });
 }

@@ -29,6 +29,17 @@ public static class GetNeed
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var row = await NeedRow.FindAsync(connection, id, cancellationToken);
-        return row is not null && row.IsVisibleTo(caller) ? row.ToResponse(caller) : null;
+        if (row is null || !row.IsVisibleTo(caller))
+        {
+            return null;
+        }
+
+        var introduced = await Introductions.IsIntroducedAsync(connection, id, caller, cancellationToken);
+        if (!row.IsOwnedBy(caller) && row.Visibility is NeedVisibility.StaffOnly or NeedVisibility.Anonymous)
+        {
+            await Introductions.AuditReadAsync(database, id, caller, row.Visibility, cancellationToken);
+        }
+
+        return row.ToResponse(caller, introduced);
     }
 }

@@ -109,6 +109,8 @@ public static class ListNeeds
             $"""
             SELECT id AS Id,
                    CASE WHEN @IsStaff = 1 OR organisation_id = @OrganisationId OR visibility <> @Anonymous
+                             OR EXISTS (SELECT 1 FROM introductions x
+                                        WHERE x.need_id = needs.id AND x.technology_organisation_id = @OrganisationId)
                         THEN organisation_id END AS OrganisationId,
                    {NeedRow.ColumnsAfterOrganisation}
             FROM needs
@@ -118,7 +120,8 @@ public static class ListNeeds
             """,
             parameters,
             cancellationToken: cancellationToken));
-        return new PageResponse(total, query.Page, query.PageSize, rows.Select(row => row.ToResponse(caller)).ToList());
+        return new PageResponse(total, query.Page, query.PageSize, // The SQL above already withheld the organisation where the caller may not know it.
+            rows.Select(row => row.ToResponse(caller, introduced: true)).ToList());
     }
 
     private static string EscapeLike(string text) =>

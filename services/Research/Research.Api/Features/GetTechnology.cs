@@ -3,7 +3,7 @@ using Matchmaking.ServiceDefaults.Auth;
 
 namespace Matchmaking.Research.Api.Features;
 
-/// <summary>GET /api/technologies/{id}: any signed-in caller; the NDA details only for the owner and staff.</summary>
+/// <summary>GET /api/technologies/{id}: any signed-in caller; the NDA details only for the owner, staff, and an enterprise whose deal with it reached nda-signed (a read by anyone but the owner is audited).</summary>
 public static class GetTechnology
 {
     internal static void Map(RouteGroupBuilder technologies) =>
@@ -24,6 +24,17 @@ public static class GetTechnology
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var row = await TechnologyRow.FindAsync(connection, id, cancellationToken);
-        return row is not null && row.IsVisibleTo(caller) ? row.ToResponse(caller) : null;
+        if (row is null || !row.IsVisibleTo(caller))
+        {
+            return null;
+        }
+
+        var ndaSigned = await NdaAccess.IsGrantedAsync(connection, id, caller, cancellationToken);
+        if (!row.IsOwnedBy(caller) && row.DetailsOpenTo(caller, ndaSigned) && row.Details is not null)
+        {
+            await NdaAccess.AuditReadAsync(database, id, caller, cancellationToken);
+        }
+
+        return row.ToResponse(caller, ndaSigned);
     }
 }

@@ -104,6 +104,7 @@ public static class ListTechnologies
         };
 
         await using var connection = await database.OpenAsync(cancellationToken);
+        var granted = await NdaAccess.GrantedAsync(connection, caller, cancellationToken);
         await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
             $"""
             SELECT COUNT(*) AS Total
@@ -120,7 +121,7 @@ public static class ListTechnologies
             cancellationToken: cancellationToken));
         var total = await results.ReadSingleAsync<long>();
         var rows = await results.ReadAsync<TechnologyRow>();
-        return new TechnologyPage(total, query.Page, query.PageSize, rows.Select(row => row.ToResponse(caller)).ToList());
+        return new TechnologyPage(total, query.Page, query.PageSize, rows.Select(row => row.ToResponse(caller, granted.Contains(row.Id))).ToList());
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
