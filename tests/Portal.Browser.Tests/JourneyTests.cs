@@ -112,7 +112,8 @@ public sealed partial class JourneyTests(PortalFixture portal, ITestOutputHelper
         // Staff: the suggestion is in the review queue; accepting it opens a deal.
         var staff = await SignInAsync("staff@centre.demo");
         await staff.GotoAsync("/review");
-        var queued = staff.Locator("#review .match", new() { HasText = technologyTitle });
+        // The new technology may match several needs: pick this pair by both titles.
+        var queued = staff.Locator("#review .match", new() { HasText = technologyTitle }).Filter(new() { HasText = needTitle });
         await ReloadUntilVisibleAsync(staff, queued, "the suggestion to reach the review queue");
         await portal.ScreenshotAsync(staff, "07-staff-review", output);
         await queued.Locator("button.accept").ClickAsync();

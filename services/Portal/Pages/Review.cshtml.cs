@@ -12,11 +12,18 @@ public sealed class ReviewModel(PortalApi api, Tr text) : UiPage(api, text)
 
     public bool Unavailable { get; private set; }
 
+    [BindProperty(SupportsGet = true, Name = "page")]
+    public int PageNo { get; set; } = 1;
+
+    public long Total { get; private set; }
+
     public async Task OnGetAsync()
     {
-        var result = await GetAsync("/api/matches?status=new&pageSize=50");
+        PageNo = Math.Max(1, PageNo);
+        var result = await GetAsync($"/api/matches?status=new&page={PageNo}&pageSize=20");
         Unavailable = result.NotAvailable;
         Items = ListOf(result);
+        Total = result.Ok ? result.Body.Obj("total")?.GetInt64() ?? Items.Count : 0;
     }
 
     public async Task<IActionResult> OnPostAcceptAsync(Guid matchId)
