@@ -40,6 +40,7 @@ public static class PortalModule
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
         });
         Gateway.AddGateway(builder);
+        Ui.UiModule.AddPortalUi(builder);
         return builder;
     }
 
@@ -49,7 +50,7 @@ public static class PortalModule
         IssueToken.Map(app);
         Organisations.Map(app);
         Users.Map(app);
-        HomePage.Map(app);
+        Ui.UiModule.MapPortalUi(app);
         Gateway.MapGateway(app);
         return app;
     }

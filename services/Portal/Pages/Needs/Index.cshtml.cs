@@ -1,0 +1,39 @@
+using System.Text.Json;
+using Matchmaking.Portal.Ui;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Matchmaking.Portal.Pages.Needs;
+
+public sealed class IndexModel(PortalApi api, Tr text) : UiPage(api, text)
+{
+    [BindProperty(SupportsGet = true)]
+    public string? Q { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Sector { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "page")]
+    public int PageNo { get; set; } = 1;
+
+    public IReadOnlyList<JsonElement> Items { get; private set; } = [];
+
+    public long Total { get; private set; }
+
+    public async Task OnGetAsync()
+    {
+        PageNo = Math.Max(1, PageNo);
+        var path = $"/api/needs?page={PageNo}&pageSize=20"
+                   + (IsEnterprise ? "&mine=true" : "")
+                   + (string.IsNullOrWhiteSpace(Q) ? "" : $"&q={Uri.EscapeDataString(Q)}")
+                   + (string.IsNullOrWhiteSpace(Sector) ? "" : $"&sector={Uri.EscapeDataString(Sector)}");
+        var result = await GetAsync(path);
+        if (!result.Ok)
+        {
+            Error = Describe(result);
+            return;
+        }
+
+        Items = ListOf(result);
+        Total = result.Body.Obj("total")?.GetInt64() ?? Items.Count;
+    }
+}

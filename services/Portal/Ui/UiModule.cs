@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Security.Claims;
+using Matchmaking.ServiceDefaults.Auth;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.FileProviders;
+
+namespace Matchmaking.Portal.Ui;
+
+public sealed class PortalUiOptions
+{
+    public const string Section = "Matchmaking:Portal:Ui";
+
+    /// <summary>
+    /// Where the pages send their API calls. Empty (the default) means the Portal's own address as the request reached
+    /// it: in the Host every API answers in-process there; apart, the Portal's gateway routes /api/* to the services.
+    /// </summary>
+    public string? ApiBaseAddress { get; set; }
+}
+
+/// <summary>
+/// The server-rendered web application (Razor Pages). Pages sign in with a cookie that carries the bearer token from
+/// /api/auth/token and call the services' APIs over HTTP with it, so every rule of the API holds in the pages.
+/// </summary>
+public static class UiModule
+{
+    public const string CookieScheme = "PortalCookie";
+    public const string SignedIn = "ui-signed-in";
+    public const string StaffOnly = "ui-staff";
+    public const string AdminOnly = "ui-admin";
+    public const string UniversityOnly = "ui-university";
+    public const string EnterpriseOnly = "ui-enterprise";
+    public const string TokenClaim = "access_token";
+    public const string HttpClientName = "portal-ui";
+
+    public static void AddPortalUi(IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<PortalUiOptions>().BindConfiguration(PortalUiOptions.Section);
+        services.AddAuthentication()
+            .AddCookie(CookieScheme, options =>
+            {
+                options.Cookie.Name = "mm-session";
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Lax;
+                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.LoginPath = "/signin";
+                options.LogoutPath = "/signout";
+                options.AccessDeniedPath = "/";
+                options.SlidingExpiration = false;
+            });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(SignedIn, p => p.AddAuthenticationSchemes(CookieScheme).RequireAuthenticatedUser())
+            .AddPolicy(StaffOnly, p => p.AddAuthenticationSchemes(CookieScheme).RequireRole(Roles.Staff, Roles.Admin))
+            .AddPolicy(AdminOnly, p => p.AddAuthenticationSchemes(CookieScheme).RequireRole(Roles.Admin))
+            .AddPolicy(UniversityOnly, p => p.AddAuthenticationSchemes(CookieScheme).RequireRole(Roles.University))
+            .AddPolicy(EnterpriseOnly, p => p.AddAuthenticationSchemes(CookieScheme).RequireRole(Roles.Enterprise));
+        services.AddRazorPages(options =>
+            {
+                options.Conventions.AuthorizeFolder("/", SignedIn);
+                options.Conventions.AllowAnonymousToPage("/Index");
+                options.Conventions.AllowAnonymousToPage("/SignIn");
+                options.Conventions.AllowAnonymousToPage("/SignOut");
+                options.Conventions.AuthorizeFolder("/Admin", AdminOnly);
+                options.Conventions.AuthorizePage("/Review", StaffOnly);
+                options.Conventions.AuthorizePage("/Reports", StaffOnly);
+                options.Conventions.AuthorizePage("/Technologies/New", UniversityOnly);
+                options.Conventions.AuthorizePage("/Needs/New", EnterpriseOnly);
+            })
+            .AddApplicationPart(typeof(UiModule).Assembly)
+            .AddMvcOptions(options => options.Filters.Add<SecurityHeadersFilter>());
+        services.AddHttpClient(HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30));
+        services.AddHttpContextAccessor();
+        services.AddScoped<PortalApi>();
+        services.AddSingleton(UiText.Load());
+        services.AddScoped<Tr>();
+    }
+
+    public static void MapPortalUi(WebApplication app)
+    {
+        // Files under wwwroot travel inside the assembly, so the Host serves them wherever it runs from.
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            FileProvider = new EmbeddedFileProvider(typeof(UiModule).Assembly, "Matchmaking.Portal.wwwroot"),
+            OnPrepareResponse = context => context.Context.Response.Headers.CacheControl = "public, max-age=3600",
+        });
+        app.Use(async (context, next) =>
+        {
+            if (!context.Request.Path.StartsWithSegments("/api"))
+            {
+                Language.Apply(context);
+                if (context.User.Identity?.IsAuthenticated != true)
+                {
+                    var cookie = await context.AuthenticateAsync(CookieScheme);
+                    if (cookie.Succeeded)
+                    {
+                        context.User = cookie.Principal;
+                    }
+                }
+            }
+
+            await next();
+        });
+        app.MapRazorPages();
+    }
+
+    public static ClaimsPrincipal Principal(string accessToken, DateTimeOffset expiresAt, string role, Guid organisationId, string email)
+    {
+        var identity = new ClaimsIdentity(
+            [
+                new Claim(ClaimNames.Email, email),
+                new Claim(ClaimNames.Role, role),
+                new Claim(ClaimNames.Organisation, organisationId.ToString()),
+                new Claim(TokenClaim, accessToken),
+                new Claim("expires_at", expiresAt.ToString("O", CultureInfo.InvariantCulture)),
+            ],
+            CookieScheme, ClaimNames.Email, ClaimNames.Role);
+        return new ClaimsPrincipal(identity);
+    }
+}
