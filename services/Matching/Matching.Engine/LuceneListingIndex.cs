@@ -22,7 +22,7 @@ public sealed partial class LuceneListingIndex : IListingIndex
     /// The version of the analysis and document layout an index was written with; an index written by another
     /// version reports <see cref="NeedsRebuild"/>, since its terms no longer meet the queries.
     /// </summary>
-    public const string EngineVersion = "2";
+    public const string EngineVersion = "3";
 
     private const string EngineVersionKey = "matchmaking-engine";
 
@@ -233,12 +233,28 @@ public sealed partial class LuceneListingIndex : IListingIndex
 
             // The opposite kind already excludes the listing itself, unless an id is reused across kinds. A first pass
             // over the rarer clauses finds the candidates; every clause then scores them exactly.
-            var firstPass = QueryPlan.FirstPass(clauses, PostingsBudget, MinimumFirstPassClauses);
-            var query = QueryPlan.ToQuery(firstPass);
-            query.Add(new TermQuery(ListingDocument.IdTerm(listing.Id)), Occur.MUST_NOT);
+            // The budget counts postings of both kinds, so the rare words of a technology may sit mostly in other
+            // technologies and reach fewer needs than asked for: the first pass then widens (four times the budget
+            // each round) until it finds enough candidates or holds every clause.
             var candidateKind = listing.Kind == ListingKind.Technology ? ListingKind.Need : ListingKind.Technology;
-            var depth = Math.Max(top, RerankDepth) * (firstPass.Count < clauses.Count ? 2 : 1);
-            var hits = searcher.Search(query, _openCandidates[candidateKind], depth).ScoreDocs;
+            ScoreDoc[] hits;
+            var budget = PostingsBudget;
+            while (true)
+            {
+                var firstPass = QueryPlan.FirstPass(clauses, budget, MinimumFirstPassClauses);
+                var query = QueryPlan.ToQuery(firstPass);
+                query.Add(new TermQuery(ListingDocument.IdTerm(listing.Id)), Occur.MUST_NOT);
+                var partial = firstPass.Count < clauses.Count;
+                var depth = Math.Max(top, RerankDepth) * (partial ? 2 : 1);
+                hits = searcher.Search(query, _openCandidates[candidateKind], depth).ScoreDocs;
+                if (!partial || hits.Length >= Math.Max(top, RerankDepth))
+                {
+                    break;
+                }
+
+                budget *= 4;
+            }
+
             if (hits.Length == 0)
             {
                 return [];

@@ -21,7 +21,7 @@ internal static class MatchExplainer
     public static Dictionary<int, List<(QueryClause Clause, double Score)>> Contributions(
         IndexSearcher searcher, IReadOnlyList<QueryClause> clauses, IReadOnlyList<ScoreDoc> hits)
     {
-        var result = hits.ToDictionary(hit => hit.Doc, _ => new List<(QueryClause, double)>());
+        var result = hits.ToDictionary(hit => hit.Doc, _ => new List<(QueryClause Clause, double Score)>());
         var leaves = searcher.IndexReader.Leaves;
         var hitsByLeaf = hits
             .Select(hit => hit.Doc)
@@ -60,6 +60,24 @@ internal static class MatchExplainer
                     }
                 }
             }
+        }
+
+        // A group of alternatives scores its best clause and a tie-breaking share of the others, as the query does.
+        foreach (var list in result.Values)
+        {
+            if (list.Count < 2 || list.All(c => c.Clause.Group is null))
+            {
+                continue;
+            }
+
+            var grouped = list
+                .GroupBy(c => c.Clause.Group ?? "\0" + list.IndexOf(c).ToString(CultureInfo.InvariantCulture), StringComparer.Ordinal)
+                .SelectMany(group => group
+                    .OrderByDescending(c => c.Score)
+                    .Select((c, rank) => (c.Clause, Score: rank == 0 ? c.Score : c.Score * QueryPlan.GroupTieBreaker)))
+                .ToList();
+            list.Clear();
+            list.AddRange(grouped);
         }
 
         return result;

@@ -34,6 +34,11 @@ internal sealed record QueryClause(ClauseKind Kind, string Field, string Term, s
     public string? BridgeTargetChinese { get; init; }
 
     public string? BridgeNote { get; init; }
+
+    // The listing's word this clause stands for. The clauses of one word (the word itself, its translations, and the
+    // other side's translations into it) are alternatives: a candidate is credited with the best of them, not their
+    // sum, so a word with many senses counts once however many of them a candidate happens to contain.
+    public string? Group { get; init; }
 }
 
 // Turns an analysed listing into a weighted disjunction over the index: its own words, and what the glossary, the
@@ -42,7 +47,6 @@ internal sealed record QueryClause(ClauseKind Kind, string Field, string Term, s
 internal static class QueryPlan
 {
     public const int MaxTerms = 64;
-    public const int MaxTranslations = 64;
 
     // Where a word appears in the listing being matched: a word in its title or keywords says more about what it is
     // after than one in passing in its body.
@@ -59,8 +63,10 @@ internal static class QueryPlan
     // still count for more than any expansion of them:
     // - a glossary term is a curated translation of a whole term, found as a phrase: 1.25, which stays below the
     //   word itself plus the same concept found in the candidate's own language (1 + SynonymWeight);
-    // - a dictionary translation is a guess among senses, its weight split over them: 0.8 in the query's direction
-    //   plus 0.4 in the candidate's (ReverseWeight), together about one word;
+    // - a dictionary translation is a guess among senses: its main sense weighs DictionaryWeight, a later or partial
+    //   sense less (the square root of its share against the main one's); the candidate's words translated into the
+    //   listing's language at indexing meet the word itself at ReverseWeight. A word's alternatives are combined by
+    //   their maximum (plus GroupTieBreaker of the others), so an ambiguous word cannot swamp the query;
     // - symptom to method is a step of reasoning, not a translation: 0.3.
     public const double GlossaryWeight = 1.25;
 
@@ -75,8 +81,17 @@ internal static class QueryPlan
     // A single Chinese character is a morpheme more than a word (上, 面, 花): ambiguous alone, so it counts less.
     public const double SingleCharacterWeight = 0.5;
 
+    // A piece of a word the segmenter split and the dictionary joined (我 of 我去): the whole is the likelier reading.
+    public const double PartWeight = 0.5;
+
     // The listing's own words against the other side's dictionary translations (the reverse direction).
-    public const double ReverseWeight = 0.4;
+    public const double ReverseWeight = 0.6;
+
+    // The share of a word's other alternatives added to its best one.
+    public const float GroupTieBreaker = 0.1f;
+
+    // Translations of one word looked up in the index, heaviest first.
+    public const int TranslationsPerWord = 8;
 
     // A translation of a document word is indexed when it carries at least this share of the word.
     public const double ReverseThreshold = 0.2;
@@ -118,10 +133,11 @@ internal static class QueryPlan
             var boost = SourceWeights[field.Field];
             foreach (var token in field.Tokens)
             {
-                var glossed = token.Part || profile.InGlossaryTerm(field.Field, token);
+                var glossed = profile.InGlossaryTerm(field.Field, token);
+                var weight = token.Part ? boost * PartWeight : boost;
                 mass[token.Term] = mass.TryGetValue(token.Term, out var seen)
-                    ? (seen.Surface, seen.Mass + boost, seen.Order, seen.Chinese, seen.Glossed && glossed)
-                    : (AnalysedText.Surface(field.Text, token.Start, token.End), boost, mass.Count, token.Chinese, glossed);
+                    ? (seen.Surface, seen.Mass + weight, seen.Order, seen.Chinese, seen.Glossed && glossed)
+                    : (AnalysedText.Surface(field.Text, token.Start, token.End), weight, mass.Count, token.Chinese, glossed);
             }
         }
 
@@ -136,8 +152,9 @@ internal static class QueryPlan
             .ToList();
     }
 
-    // Every clause of a match query for the profile, at most MaxTerms of the listing's own words and MaxTranslations
-    // dictionary words, each kept only when the index holds it.
+    // Every clause of a match query for the profile: for at most MaxTerms of the listing's words (the heaviest and
+    // rarest), the word itself, its dictionary translations and the other side's translations into it, as one group
+    // of alternatives; then the glossary and symptom bridges. Only what the index holds is kept.
     public static List<QueryClause> Build(
         IndexReader reader, ListingProfile profile, ListingKind kind, DictionaryBridge dictionary, ConceptMatcher concepts) =>
         Build(new ReaderTermSource(reader), profile, kind, dictionary, concepts);
@@ -145,39 +162,101 @@ internal static class QueryPlan
     public static List<QueryClause> Build(
         ITermSource reader, ListingProfile profile, ListingKind kind, DictionaryBridge dictionary, ConceptMatcher concepts)
     {
-        var clauses = new List<QueryClause>();
         var terms = Terms(profile);
-
-        foreach (var (term, stats) in Select(reader, ListingDocument.All, terms, t => t.Term, t => t.Weight, MaxTerms))
+        var own = terms.Select(t => t.Term).ToHashSet(StringComparer.Ordinal);
+        var documents = Math.Max(1, reader.NumDocs);
+        var groups = new List<(double Rank, int Order, List<QueryClause> Members)>();
+        foreach (var term in terms)
         {
-            clauses.Add(Clause(ClauseKind.Text, stats, term.Term, term.Surface, term.Weight));
-        }
-
-        // The listing's own words against the candidates' words translated into this language at indexing.
-        foreach (var (term, stats) in Select(reader, ListingDocument.Translated, terms, t => t.Term, t => t.Weight, MaxTerms))
-        {
-            clauses.Add(Clause(ClauseKind.Dictionary, stats, term.Term, term.Surface, ReverseWeight * term.Weight) with
+            var members = new List<QueryClause>();
+            var text = Stats(reader, ListingDocument.All, term.Term);
+            if (text.DocFreq > 0)
             {
-                BridgeTarget = term.Term,
-                BridgeTargetChinese = term.Term,
-                BridgeNote = "dictionary, from the other side",
-            });
+                members.Add(Clause(ClauseKind.Text, text, term.Term, term.Surface, term.Weight) with { Group = term.Term });
+            }
+
+            // The word against the candidates' words translated into this language at indexing.
+            var reverse = Stats(reader, ListingDocument.Translated, term.Term);
+            if (reverse.DocFreq > 0)
+            {
+                members.Add(Clause(ClauseKind.Dictionary, reverse, term.Term, term.Surface, ReverseWeight * term.Weight) with
+                {
+                    BridgeTarget = term.Term,
+                    BridgeTargetChinese = term.Term,
+                    BridgeNote = "dictionary, from the other side",
+                    Group = term.Term,
+                });
+            }
+
+            if (!term.Glossed)
+            {
+                AddTranslations(reader, term, own, dictionary, members);
+            }
+
+            if (members.Count > 0)
+            {
+                groups.Add((members.Max(m => m.Weight * Idf(documents, m.DocumentFrequency)), groups.Count, members));
+            }
         }
 
-        AddTranslations(reader, terms, dictionary, clauses);
+        var clauses = groups
+            .OrderByDescending(g => g.Rank)
+            .ThenBy(g => g.Order)
+            .Take(MaxTerms)
+            .SelectMany(g => g.Members)
+            .ToList();
         AddConcepts(reader, profile, kind, concepts, clauses);
         return clauses;
     }
 
+    // One optional clause per group of alternatives (their maximum, see GroupTieBreaker) and per lone clause.
     public static BooleanQuery ToQuery(IEnumerable<QueryClause> clauses)
     {
         var query = new BooleanQuery(disableCoord: true);
-        foreach (var clause in clauses)
+        var groups = new Dictionary<string, DisjunctionMaxQuery>(StringComparer.Ordinal);
+        foreach (var group in Units(clauses))
         {
-            query.Add(clause.Query, Occur.SHOULD);
+            if (group.Count == 1)
+            {
+                query.Add(group[0].Query, Occur.SHOULD);
+                continue;
+            }
+
+            var alternatives = new DisjunctionMaxQuery(GroupTieBreaker);
+            foreach (var clause in group)
+            {
+                alternatives.Add(clause.Query);
+            }
+
+            query.Add(alternatives, Occur.SHOULD);
         }
 
         return query;
+    }
+
+    // The clauses as scored units: each group together, in order of first appearance, and each lone clause alone.
+    public static List<List<QueryClause>> Units(IEnumerable<QueryClause> clauses)
+    {
+        var units = new List<List<QueryClause>>();
+        var byGroup = new Dictionary<string, List<QueryClause>>(StringComparer.Ordinal);
+        foreach (var clause in clauses)
+        {
+            if (clause.Group is null)
+            {
+                units.Add([clause]);
+            }
+            else if (byGroup.TryGetValue(clause.Group, out var unit))
+            {
+                unit.Add(clause);
+            }
+            else
+            {
+                byGroup[clause.Group] = unit = [clause];
+                units.Add(unit);
+            }
+        }
+
+        return units;
     }
 
     // Per-field twins of the given own-word clauses, scored for explanations only: they tell which of the
@@ -213,17 +292,23 @@ internal static class QueryPlan
             return [.. clauses];
         }
 
+        // A group is kept or left out whole, so the first pass scores a word as the full query does.
         var result = new List<QueryClause>();
         long postings = 0;
-        foreach (var clause in clauses.OrderBy(c => c.DocumentFrequency).ThenByDescending(c => c.Weight))
+        var units = 0;
+        foreach (var unit in Units(clauses)
+            .Select(unit => (Unit: unit, Cost: unit.Sum(c => (long)c.DocumentFrequency), Weight: unit.Max(c => c.Weight)))
+            .OrderBy(x => x.Cost)
+            .ThenByDescending(x => x.Weight))
         {
-            if (result.Count >= minimumClauses && postings + clause.DocumentFrequency > postingsBudget)
+            if (units >= minimumClauses && postings + unit.Cost > postingsBudget)
             {
                 break;
             }
 
-            result.Add(clause);
-            postings += clause.DocumentFrequency;
+            result.AddRange(unit.Unit);
+            postings += unit.Cost;
+            units++;
         }
 
         return result;
@@ -268,38 +353,33 @@ internal static class QueryPlan
     private static double Idf(int documents, int documentFrequency) =>
         Math.Log(1 + ((documents - documentFrequency + 0.5) / (documentFrequency + 0.5)));
 
-    // Each of the listing's words into the other language through CC-CEDICT, the weight of a word split over its
-    // senses and summed over the words that lead to the same translation.
-    private static void AddTranslations(ITermSource reader, List<WeightedTerm> terms, DictionaryBridge dictionary, List<QueryClause> clauses)
+    // A word into the other language through CC-CEDICT: its heaviest translations the index holds, the main sense at
+    // DictionaryWeight, the others by the square root of their share against it.
+    private static void AddTranslations(
+        ITermSource reader, WeightedTerm term, HashSet<string> own, DictionaryBridge dictionary, List<QueryClause> members)
     {
-        var own = terms.Select(t => t.Term).ToHashSet(StringComparer.Ordinal);
-        var translated = new Dictionary<string, (double Weight, string Source, string Word, double Best)>(StringComparer.Ordinal);
-        foreach (var term in terms.Where(t => !t.Glossed))
+        var translations = term.Chinese ? dictionary.ToEnglish(term.Term) : dictionary.ToChinese(term.Surface.ToLowerInvariant());
+        if (translations.Length == 0)
         {
-            var translations = term.Chinese ? dictionary.ToEnglish(term.Term) : dictionary.ToChinese(term.Surface.ToLowerInvariant());
-            foreach (var translation in translations)
-            {
-                if (own.Contains(translation.Term))
-                {
-                    continue;
-                }
-
-                var weight = DictionaryWeight * term.Weight * translation.Weight;
-                translated[translation.Term] = translated.TryGetValue(translation.Term, out var seen)
-                    ? (seen.Weight + weight, weight > seen.Best ? term.Surface : seen.Source, weight > seen.Best ? translation.Word : seen.Word, Math.Max(seen.Best, weight))
-                    : (weight, term.Surface, translation.Word, weight);
-            }
+            return;
         }
 
-        // The heaviest few times the budget are looked up in the index; the long tail of light senses is not.
-        var heaviest = translated.OrderByDescending(x => x.Value.Weight).ThenBy(x => x.Key, StringComparer.Ordinal).Take(3 * MaxTranslations);
-        foreach (var ((term, (weight, source, word, _)), stats) in Select(reader, ListingDocument.All, heaviest, x => x.Key, x => x.Value.Weight, MaxTranslations))
+        var best = translations[0].Weight;
+        foreach (var translation in translations.Where(t => !own.Contains(t.Term)).Take(TranslationsPerWord))
         {
-            clauses.Add(Clause(ClauseKind.Dictionary, stats, term, source, weight) with
+            var stats = Stats(reader, ListingDocument.All, translation.Term);
+            if (stats.DocFreq == 0)
             {
-                BridgeTarget = word,
-                BridgeTargetChinese = word,
+                continue;
+            }
+
+            var weight = DictionaryWeight * term.Weight * Math.Sqrt(translation.Weight / best);
+            members.Add(Clause(ClauseKind.Dictionary, stats, translation.Term, term.Surface, weight) with
+            {
+                BridgeTarget = translation.Word,
+                BridgeTargetChinese = translation.Word,
                 BridgeNote = "dictionary",
+                Group = term.Term,
             });
         }
     }

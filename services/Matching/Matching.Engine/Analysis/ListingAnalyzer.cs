@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.Cn.Smart;
 using Lucene.Net.Analysis.Core;
@@ -88,10 +89,137 @@ internal sealed class ListingAnalyzer : Analyzer
             TokenStream result = new StandardFilter(Version, source);
             result = new EnglishPossessiveFilter(Version, result);
             result = new LowerCaseFilter(Version, result);
+            result = new ContractionFilter(result);
+            result = new IrregularFormFilter(result);
             result = new StopFilter(Version, result, EnglishAnalyzer.DefaultStopSet);
             result = new AmericanSpellingFilter(result);
             result = light ? new KStemFilter(result) : new PorterStemFilter(result);
             return new TokenStreamComponents(source, result);
+        }
+    }
+
+    // English contractions are one token to the tokenizer ("i'm", "don't", "you're"), so "I'm tired" would never meet
+    // "I" (or 我 through the dictionary). Each is cut back to its first word; the clitic is a function word
+    // ("am", "not", "are", "will") that the stop list would drop anyway. "Can't" and "won't" keep their verbs.
+    private sealed class ContractionFilter : TokenFilter
+    {
+        private static readonly string[] s_clitics = ["n't", "'m", "'re", "'ve", "'ll", "'d"];
+
+        private readonly ICharTermAttribute _term;
+
+        public ContractionFilter(TokenStream input)
+            : base(input) => _term = AddAttribute<ICharTermAttribute>();
+
+        public override bool IncrementToken()
+        {
+            if (!m_input.IncrementToken())
+            {
+                return false;
+            }
+
+            var buffer = _term.Buffer;
+            var length = _term.Length;
+            var apostrophe = -1;
+            for (var i = 1; i < length; i++)
+            {
+                if (buffer[i] is '\'' or '\u2019')
+                {
+                    buffer[i] = '\'';
+                    apostrophe = i;
+                }
+            }
+
+            if (apostrophe < 0)
+            {
+                return true;
+            }
+
+            var word = new string(buffer, 0, length);
+            string? head = word switch
+            {
+                "can't" => "can",
+                "won't" => "will",
+                "shan't" => "shall",
+                "ain't" => "be",
+                _ => null,
+            };
+            if (head is null)
+            {
+                foreach (var clitic in s_clitics)
+                {
+                    if (word.Length > clitic.Length && word.EndsWith(clitic, StringComparison.Ordinal))
+                    {
+                        head = word[..^clitic.Length];
+                        break;
+                    }
+                }
+            }
+
+            if (head is { Length: > 0 })
+            {
+                _term.SetEmpty().Append(head);
+            }
+
+            return true;
+        }
+    }
+
+    // The stemmers leave irregular verb forms alone ("bought", "went", "eaten"), while dictionary glosses give base forms
+    // ("to buy"): the common irregular forms are mapped to their base form first, so they meet both the glosses and
+    // the other tenses of the verb.
+    private sealed class IrregularFormFilter : TokenFilter
+    {
+        private static readonly FrozenDictionary<string, string> s_base = new (string Base, string Forms)[]
+        {
+            ("be", "was were been am"), ("have", "has had"), ("do", "did does done"), ("go", "went gone goes"),
+            ("buy", "bought"), ("take", "took taken"), ("tell", "told"), ("say", "said says"), ("make", "made"),
+            ("come", "came"), ("get", "got gotten"), ("leave", "left"), ("feel", "felt"), ("think", "thought"),
+            ("know", "knew known"), ("give", "gave given"), ("find", "found"), ("eat", "ate eaten"),
+            ("write", "wrote written"), ("run", "ran"), ("begin", "began begun"), ("bring", "brought"),
+            ("catch", "caught"), ("teach", "taught"), ("keep", "kept"), ("sleep", "slept"), ("meet", "met"),
+            ("sit", "sat"), ("stand", "stood"), ("understand", "understood"), ("speak", "spoke spoken"),
+            ("break", "broke broken"), ("choose", "chose chosen"), ("drive", "drove driven"), ("fall", "fell fallen"),
+            ("forget", "forgot forgotten"), ("hear", "heard"), ("hold", "held"), ("lose", "lost"), ("pay", "paid"),
+            ("sell", "sold"), ("send", "sent"), ("spend", "spent"), ("build", "built"), ("lend", "lent"),
+            ("mean", "meant"), ("swim", "swam swum"), ("drink", "drank drunk"), ("sing", "sang sung"),
+            ("become", "became"), ("see", "saw seen"), ("fly", "flew flown"), ("grow", "grew grown"),
+            ("throw", "threw thrown"), ("draw", "drew drawn"), ("wear", "wore worn"), ("tear", "tore torn"),
+            ("steal", "stole stolen"), ("wake", "woke woken"), ("ride", "rode ridden"), ("rise", "rose risen"),
+            ("hide", "hid hidden"), ("bite", "bitten"), ("shake", "shook shaken"), ("freeze", "froze frozen"),
+            ("fight", "fought"), ("seek", "sought"), ("feed", "fed"), ("lead", "led"),
+            ("win", "won"), ("dig", "dug"), ("hang", "hung"), ("shoot", "shot"),
+            ("forgive", "forgave forgiven"), ("lay", "laid"),
+            ("deal", "dealt"), ("dream", "dreamt"), ("learn", "learnt"), ("burn", "burnt"), ("smell", "smelt"),
+            ("spell", "spelt"), ("mislead", "misled"), ("overcome", "overcame"), ("undergo", "underwent undergone"),
+            ("undertake", "undertook undertaken"), ("withdraw", "withdrew withdrawn"), ("arise", "arose arisen"),
+            ("shrink", "shrank shrunk"), ("strike", "struck stricken"), ("stick", "stuck"), ("swing", "swung"),
+            ("sink", "sank sunk"), ("spin", "spun"), ("bend", "bent"), ("bleed", "bled"), ("breed", "bred"),
+            ("flee", "fled"), ("slide", "slid"), ("weep", "wept"), ("sweep", "swept"), ("creep", "crept"),
+            ("child", "children"), ("man", "men"), ("woman", "women"), ("person", "people"), ("foot", "feet"),
+            ("tooth", "teeth"), ("mouse", "mice"),
+        }
+            .SelectMany(x => x.Forms.Split(' ').Select(form => (Form: form, x.Base)))
+            .DistinctBy(x => x.Form)
+            .ToFrozenDictionary(x => x.Form, x => x.Base, StringComparer.Ordinal);
+
+        private readonly ICharTermAttribute _term;
+
+        public IrregularFormFilter(TokenStream input)
+            : base(input) => _term = AddAttribute<ICharTermAttribute>();
+
+        public override bool IncrementToken()
+        {
+            if (!m_input.IncrementToken())
+            {
+                return false;
+            }
+
+            if (_term.Length is >= 2 and <= 10 && s_base.TryGetValue(_term.ToString(), out var lemma))
+            {
+                _term.SetEmpty().Append(lemma);
+            }
+
+            return true;
         }
     }
 

@@ -14,8 +14,11 @@ internal readonly record struct Translation(string Term, string Word, double Wei
 // Results are cached per word: the vocabulary of a running service is bounded by the dictionary's.
 internal sealed class DictionaryBridge(TextAnalyser analyser)
 {
-    // Main senses come first in CC-CEDICT; the tail of a long entry is rare readings and idioms.
-    private const int MaxSenses = 4;
+    // Main senses come first in CC-CEDICT: a later sense weighs SenseDecay times the one before it. A word's
+    // translations are alternatives of which a candidate is credited the best (QueryPlan), so more senses can be
+    // offered without letting an ambiguous word swamp the query (想: think, believe, suppose, wish, want, miss).
+    private const int MaxSenses = 8;
+    private const double SenseDecay = 0.85;
     private const int MaxChineseWords = 6;
 
     // Words of a gloss that say how a sense is used rather than what it means (stemmed, as the index holds them).
@@ -63,8 +66,10 @@ internal sealed class DictionaryBridge(TextAnalyser analyser)
     {
         var senses = glosses.Take(MaxSenses).ToList();
         var gloss = GlossText.ForQuery();
-        foreach (var sense in senses)
+        for (var index = 0; index < senses.Count; index++)
         {
+            var sense = senses[index];
+            var decay = Math.Pow(SenseDecay, index);
             var pieces = gloss.Pieces(sense);
             foreach (var piece in pieces)
             {
@@ -75,7 +80,7 @@ internal sealed class DictionaryBridge(TextAnalyser analyser)
                     .ToList();
                 foreach (var (word, token) in words)
                 {
-                    var share = weight / senses.Count / pieces.Count / words.Count;
+                    var share = weight * decay / senses.Count / pieces.Count / words.Count;
                     {
 
                         weights[token.Term] = weights.TryGetValue(token.Term, out var seen)
