@@ -47,6 +47,7 @@ public abstract class ServiceDatabase
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var result = await work(connection, transaction);
         await transaction.CommitAsync(cancellationToken);
+        Hosting.TestHooks.AfterCommit();
         OutboxSignal.Notify();
         return result;
     }
