@@ -66,6 +66,7 @@ unset MATCHMAKING_TEST_POSTGRES MATCHMAKING_TEST_RABBITMQ
 log "dotnet test $PROJECT $*"
 timeout --kill-after=20 "${MATCHMAKING_FAULTS_BUDGET:-900}" \
     dotnet test "$PROJECT" -c Release --no-build --results-directory "$WORK/results" --logger trx \
+    --filter "FullyQualifiedName!~LoadRun" \
     --logger "console;verbosity=normal" "$@" </dev/null >"$WORK/test.log" 2>&1
 test_rc=$?
 grep -E '^\s*(Passed|Failed|Skipped) |Error Message|Assert|Exception' "$WORK/test.log" | head -n 80

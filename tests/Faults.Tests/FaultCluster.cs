@@ -162,6 +162,8 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public int Port { get; }
 
+    public string Service => _service;
+
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
 
     public int Pid => _process.Id;

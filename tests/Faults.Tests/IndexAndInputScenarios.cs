@@ -75,17 +75,24 @@ public sealed class IndexAndInputScenarios(ITestOutputHelper output)
             },
             n => n == 132, TimeSpan.FromSeconds(120), "every event applied");
 
-        IReadOnlyList<string> Snapshot() => ids
+        // The candidates of every listing, best first. Scores are not compared: the incremental index still counts the
+        // deleted documents of withdrawn and closed listings in its term statistics until segments merge, so BM25 scores
+        // differ slightly from a freshly built index while the candidates and their order do not.
+        Dictionary<Guid, string> Snapshot() => ids
             .Select(id => index.Get(id))
             .Where(listing => listing is not null)
-            .Select(listing => listing!.Id + ": " + string.Join(",", index.Match(listing, 10).Select(c => $"{c.Id}={c.Score:F4}")))
-            .ToList();
+            .ToDictionary(listing => listing!.Id, listing => string.Join(",", index.Match(listing!, 10).Select(c => c.Id)));
 
         var incremental = Snapshot();
         var rebuilt = await matching.Services.GetRequiredService<MatchingIndexRebuilder>().RebuildAsync(Ct);
         var fresh = Snapshot();
-        var differing = incremental.Except(fresh).Count();
+        var differing = incremental.Count(pair => !fresh.TryGetValue(pair.Key, out var candidates) || candidates != pair.Value);
         output.WriteLine($"{incremental.Count} listings in the incremental index, {rebuilt} rebuilt, {differing} with other candidates");
+        foreach (var pair in incremental.Where(pair => fresh.GetValueOrDefault(pair.Key) != pair.Value).Take(3))
+        {
+            output.WriteLine($"{pair.Key}: incremental {pair.Value} / rebuilt {fresh.GetValueOrDefault(pair.Key)}");
+        }
+
         Assert.Equal(incremental.Count, rebuilt);
         Ledger.Record(output, "reindex-equals-incremental", incremental.Count, fresh.Count - differing, differing,
             Math.Max(0, fresh.Count - incremental.Count));
@@ -168,7 +175,10 @@ public sealed class IndexAndInputScenarios(ITestOutputHelper output)
             using var response = await client.SendAsync(message, Ct);
             var status = (int)response.StatusCode;
             var problem = response.Content.Headers.ContentType?.MediaType == "application/problem+json";
-            if (status >= 500 || (status == 400 && !problem))
+            // Kestrel itself refuses a malformed request line (e.g. %00 in the path) with an empty 400 before any
+            // middleware runs; an answer with a body must be problem details.
+            var empty = response.Content.Headers.ContentLength == 0;
+            if (status >= 500 || (status == 400 && !problem && !empty))
             {
                 lock (failures)
                 {
