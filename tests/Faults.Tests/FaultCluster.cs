@@ -145,7 +145,9 @@ public static class Ledger
 /// <summary>One service as a real process (its built DLL) on a loopback port of its own, killable and restartable.</summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
-    private static int s_nextPort = 6100;
+    // Ports from MATCHMAKING_FAULTS_PORT_BASE + 1 (default 6101): faults.sh and load.sh use ranges of their own.
+    private static int s_nextPort = int.Parse(Environment.GetEnvironmentVariable("MATCHMAKING_FAULTS_PORT_BASE") ?? "6100",
+        System.Globalization.CultureInfo.InvariantCulture);
 
     private readonly string _service;
     private readonly Dictionary<string, string> _environment;

@@ -38,7 +38,7 @@ public sealed class LoadRun(ITestOutputHelper output)
         }
 
         var folder = Directory.CreateTempSubdirectory("matchmaking-load-").FullName;
-        Dictionary<string, string> Environment(string service, int replica)
+        Dictionary<string, string> Settings(string service, int replica)
         {
             var environment = new Dictionary<string, string>
             {
@@ -66,11 +66,11 @@ public sealed class LoadRun(ITestOutputHelper output)
             {
                 for (var r = 1; r <= replicas; r++)
                 {
-                    starts.Add(ServiceProcess.StartAsync(service, Environment(service, r)));
+                    starts.Add(ServiceProcess.StartAsync(service, Settings(service, r)));
                 }
             }
 
-            starts.Add(ServiceProcess.StartAsync("Brokerage", Environment("Brokerage", 1)));
+            starts.Add(ServiceProcess.StartAsync("Brokerage", Settings("Brokerage", 1)));
             processes.AddRange(await Task.WhenAll(starts));
             var research = processes.Where(p => p.Service == "Research").ToArray();
             var needs = processes.Where(p => p.Service == "Needs").ToArray();
