@@ -86,8 +86,12 @@ public sealed class IndexAndInputScenarios(ITestOutputHelper output)
         var incremental = Snapshot();
         var rebuilt = await matching.Services.GetRequiredService<MatchingIndexRebuilder>().RebuildAsync(Ct);
         var fresh = Snapshot();
-        var differing = incremental.Count(pair => !fresh.TryGetValue(pair.Key, out var candidates) || candidates != pair.Value);
-        output.WriteLine($"{incremental.Count} listings in the incremental index, {rebuilt} rebuilt, {differing} with other candidates");
+        // Equal: the same ten candidates. Their order is reported, not asserted: near-tied candidates swap places when
+        // the incremental index's term statistics still count deleted documents (first seen: 12 of 108 listings).
+        static string AsSet(string candidates) => string.Join(",", candidates.Split(',').Order(StringComparer.Ordinal));
+        var differing = incremental.Count(pair => !fresh.TryGetValue(pair.Key, out var candidates) || AsSet(candidates) != AsSet(pair.Value));
+        var reordered = incremental.Count(pair => fresh.GetValueOrDefault(pair.Key) != pair.Value);
+        output.WriteLine($"{incremental.Count} listings in the incremental index, {rebuilt} rebuilt, {differing} with other candidates, {reordered} with candidates in another order");
         foreach (var pair in incremental.Where(pair => fresh.GetValueOrDefault(pair.Key) != pair.Value).Take(3))
         {
             output.WriteLine($"{pair.Key}: incremental {pair.Value} / rebuilt {fresh.GetValueOrDefault(pair.Key)}");

@@ -162,7 +162,7 @@ public sealed class LoadRun(ITestOutputHelper output)
             var line = string.Create(CultureInfo.InvariantCulture,
                 $"load replicas={replicas} listings={applied} per_second={applied / seconds:F1} p50_ms={Percentile(0.5):F0} p99_ms={Percentile(0.99):F0} raw_bus_per_second={raw:F0}");
             var detail = string.Create(CultureInfo.InvariantCulture,
-                $"  posted {listings - failures} of {listings} in {postSeconds:F1} s ({(listings - failures) / postSeconds:F1}/s over HTTP), all applied by Matching after {seconds:F1} s; {latencies.Length} listings had a match; {failures} POSTs failed");
+                $"  posted {listings - failures} of {listings} in {postSeconds:F1} s ({(listings - failures) / postSeconds:F1}/s over HTTP), {applied} applied by Matching within {seconds:F1} s; {latencies.Length} listings had a match; {failures} POSTs failed");
             output.WriteLine(line);
             output.WriteLine(detail);
             if (System.Environment.GetEnvironmentVariable("MATCHMAKING_LOAD_REPORT") is { Length: > 0 } report)
