@@ -4,6 +4,8 @@
 #   bash infra/postgres.sh start [PORT]    # default 55432; prints `export MATCHMAKING_TEST_POSTGRES=...`
 #   bash infra/postgres.sh stop [PORT]     # stops the server this script started and deletes its files
 #   bash infra/postgres.sh status [PORT]
+#   bash infra/postgres.sh crash [PORT]    # pg_ctl stop -m immediate (a crash: no checkpoint), files kept
+#   bash infra/postgres.sh resume [PORT]   # starts the kept cluster again (crash recovery); prints the export line
 #
 # Usage: eval "$(bash infra/postgres.sh start)"
 # Only the export line goes to stdout; everything else goes to stderr.
@@ -20,7 +22,7 @@ log() { printf 'postgres.sh: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 usage() {
-    echo "usage: $0 {start|stop|status} [PORT]   (PORT defaults to $DEFAULT_PORT)" >&2
+    echo "usage: $0 {start|stop|status|crash|resume} [PORT]   (PORT defaults to $DEFAULT_PORT)" >&2
     exit 2
 }
 
@@ -149,6 +151,25 @@ cmd_status() {
     return 3
 }
 
+# For fault tests on a private port: stop as a crash would, keeping the cluster for `resume`.
+cmd_crash() {
+    [[ -f "$DATA/postmaster.pid" ]] || die "no cluster of this script runs in $DATA"
+    log "pg_ctl stop -m immediate ($DATA)"
+    as_owner "$PG_BIN/pg_ctl" stop -D "$DATA" -m immediate -w -t 60 -s </dev/null >/dev/null 2>&1 || die "pg_ctl stop -m immediate failed"
+}
+
+cmd_resume() {
+    [[ -d "$DATA" ]] || die "no cluster in $DATA to resume"
+    if answers; then
+        settings
+        return 0
+    fi
+    log "starting the kept cluster in $DATA"
+    as_owner "$PG_BIN/pg_ctl" start -D "$DATA" -l "$ROOT/server.log" -w -t 60 -s </dev/null >/dev/null 2>&1 \
+        || { tail -n 30 "$ROOT/server.log" >&2 2>/dev/null || true; die "pg_ctl start failed"; }
+    settings
+}
+
 main() {
     [[ $# -ge 1 && $# -le 2 ]] || usage
     local action="$1"
@@ -170,6 +191,8 @@ main() {
         start) cmd_start ;;
         stop) cmd_stop ;;
         status) cmd_status ;;
+        crash) cmd_crash ;;
+        resume) cmd_resume ;;
         *) usage ;;
     esac
 }

@@ -5,6 +5,14 @@
 #   bash infra/rabbitmq.sh stop
 #   bash infra/rabbitmq.sh status
 #
+# A private node beside the machine's (for tests that kill brokers; the default node is never touched):
+#   bash infra/rabbitmq.sh start  --node NAME --port P   # NAME@localhost on 127.0.0.1:P, files in /tmp/matchmaking-rabbitmq-NAME
+#   bash infra/rabbitmq.sh kill   --node NAME            # SIGKILL that node's Erlang VM only (its pid file), files kept
+#   bash infra/rabbitmq.sh stop   --node NAME            # stops it and deletes its files
+#   bash infra/rabbitmq.sh status --node NAME --port P
+# A private node keeps its data across kill/start (durable queues survive); `stop` forgets it. No plugins, and its
+# Erlang distribution port is P+20000.
+#
 # Usage: eval "$(bash infra/rabbitmq.sh start)"
 # Only the export line goes to stdout; everything else goes to stderr.
 # Runs as root (or as the `rabbitmq` user once installed): Debian's wrappers
@@ -20,7 +28,7 @@ log() { printf 'rabbitmq.sh: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 usage() {
-    echo "usage: $0 {start|stop|status}" >&2
+    echo "usage: $0 {start|stop|status}   or   $0 {start|stop|kill|status} --node NAME [--port P]" >&2
     exit 2
 }
 
@@ -114,7 +122,121 @@ cmd_status() {
     return 3
 }
 
+# --- private nodes -------------------------------------------------------------------------------------------
+
+private_env() {
+    echo HOME=/var/lib/rabbitmq RABBITMQ_NODENAME="$NODE" RABBITMQ_NODE_PORT="$PORT" \
+        RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_DIST_PORT="$((PORT + 20000))" \
+        RABBITMQ_MNESIA_BASE="$BASE/mnesia" RABBITMQ_LOG_BASE="$BASE/log" RABBITMQ_PID_FILE="$BASE/pid" \
+        RABBITMQ_ENABLED_PLUGINS_FILE="$BASE/enabled_plugins" RABBITMQ_CONFIG_FILE="$BASE/rabbitmq" \
+        RABBITMQ_ADVANCED_CONFIG_FILE="$BASE/advanced.config"
+}
+
+# Runs a RabbitMQ program as the rabbitmq user with this node's environment.
+as_rabbitmq() {
+    local program="$1"
+    shift
+    # shellcheck disable=SC2046  # private_env prints NAME=value words without spaces
+    runuser -u rabbitmq -- env $(private_env) "/usr/lib/rabbitmq/bin/$program" "$@"
+}
+
+private_ctl() { as_rabbitmq rabbitmqctl -n "$NODE" "$@"; }
+
+private_settings() {
+    echo "export MATCHMAKING_TEST_RABBITMQ=\"amqp://guest:guest@127.0.0.1:$PORT/\""
+}
+
+# The node's Erlang VM, from its pid file, only if that process still is this node's.
+private_pid() {
+    local pid
+    pid="$(cat "$BASE/pid" 2>/dev/null)" || return 1
+    [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+    # The node name is not on the VM's command line (RabbitMQ passes it in the environment).
+    tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx "RABBITMQ_NODENAME=$NODE" || return 1
+    echo "$pid"
+}
+
+private_start() {
+    [[ -n "$PORT" ]] || die "start --node needs --port"
+    installed || install_rabbitmq
+    [[ $EUID -eq 0 ]] || die "start a private node as root"
+    if private_ctl -q ping </dev/null >/dev/null 2>&1; then
+        log "$NODE already running"
+    else
+        mkdir -p "$BASE"
+        [[ -f "$BASE/enabled_plugins" ]] || echo '[].' >"$BASE/enabled_plugins"
+        chown -R rabbitmq:rabbitmq "$BASE"
+        log "starting $NODE on 127.0.0.1:$PORT (files in $BASE)"
+        (cd "$BASE" && as_rabbitmq rabbitmq-server -detached </dev/null >"$BASE/start.log" 2>&1) \
+            || die "rabbitmq-server -detached failed: $(cat "$BASE/start.log")"
+    fi
+    local deadline=$((SECONDS + START_TIMEOUT))
+    until timeout 60 bash -c "$(declare -f as_rabbitmq private_env private_ctl); NODE='$NODE' PORT='$PORT' BASE='$BASE' private_ctl -q await_startup --timeout 50" </dev/null >/dev/null 2>&1; do
+        ((SECONDS < deadline)) || die "$NODE did not start within ${START_TIMEOUT}s (see $BASE/log)"
+        sleep 1
+    done
+    log "$NODE ready on 127.0.0.1:$PORT"
+    private_settings
+}
+
+private_kill() {
+    local pid
+    if pid="$(private_pid)"; then
+        log "SIGKILL $NODE (pid $pid)"
+        kill -KILL "$pid"
+        local deadline=$((SECONDS + 30))
+        while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
+    else
+        log "$NODE is not running"
+    fi
+}
+
+private_stop() {
+    if private_ctl -q ping </dev/null >/dev/null 2>&1; then
+        log "stopping $NODE"
+        timeout 120 bash -c "$(declare -f as_rabbitmq private_env private_ctl); NODE='$NODE' PORT='$PORT' BASE='$BASE' private_ctl -q stop" </dev/null >/dev/null 2>&1 \
+            || private_kill
+    fi
+    private_pid >/dev/null && private_kill
+    rm -rf "$BASE"
+    return 0
+}
+
+private_status() {
+    if private_ctl -q ping </dev/null >/dev/null 2>&1; then
+        echo "$NODE running${PORT:+ on 127.0.0.1:$PORT}"
+        [[ -n "$PORT" ]] && private_settings
+        return 0
+    fi
+    echo "$NODE not running"
+    return 3
+}
+
 main() {
+    if [[ $# -gt 1 ]]; then
+        local action="$1" name=""
+        PORT=""
+        shift
+        while [[ $# -gt 0 ]]; do
+            case "$1" in
+                --node) name="${2:-}"; shift 2 ;;
+                --port) PORT="${2:-}"; shift 2 ;;
+                *) usage ;;
+            esac
+        done
+        [[ "$name" =~ ^[a-z][a-z0-9_-]*$ && "$name" != rabbit ]] || die "--node NAME: lower-case letters, digits, - or _, not 'rabbit'"
+        [[ -z "$PORT" || "$PORT" =~ ^[0-9]+$ ]] || usage
+        NODE="$name@localhost"
+        BASE="${TMPDIR:-/tmp}/matchmaking-rabbitmq-$name"
+        case "$action" in
+            start) private_start ;;
+            stop) private_stop ;;
+            kill) private_kill ;;
+            status) private_status ;;
+            *) usage ;;
+        esac
+        return
+    fi
     [[ $# -eq 1 ]] || usage
     case "$1" in
         start) cmd_start ;;

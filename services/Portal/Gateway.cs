@@ -49,10 +49,11 @@ public static class Gateway
             .Select(name => new ClusterConfig
             {
                 ClusterId = name,
-                Destinations = new Dictionary<string, DestinationConfig>
-                {
-                    [name] = new() { Address = section[name]! },
-                },
+                // Several replicas: addresses separated by ';' or ',' (YARP balances across them, PowerOfTwoChoices).
+                Destinations = section[name]!
+                    .Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Select((address, i) => (Key: i == 0 ? name : $"{name}-{i + 1}", Address: address))
+                    .ToDictionary(d => d.Key, d => new DestinationConfig { Address = d.Address }),
             })
             .ToList();
         var known = clusters.Select(c => c.ClusterId).ToHashSet();

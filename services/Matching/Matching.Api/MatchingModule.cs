@@ -1,6 +1,7 @@
 using Matchmaking.Matching.Api.Features;
 using Matchmaking.Matching.Elasticsearch;
 using Matchmaking.Matching.Engine;
+using Matchmaking.ServiceDefaults.Hosting;
 using Matchmaking.ServiceDefaults.Messaging;
 using Matchmaking.ServiceDefaults.Storage;
 using Microsoft.Extensions.Options;
@@ -41,8 +42,19 @@ public static class MatchingModule
         services.AddHostedService<RankingWeightsRefresher>();
         services.AddHealthChecks().AddCheck<ListingIndexHealthCheck>("index-matching", tags: ["ready"]);
 
+        // Replicas (Matchmaking:InstanceId set, PostgreSQL): each keeps its own index, fed by a queue of its own.
+        services.AddSingleton<ReplicaIndex>();
+        services.AddHostedService<ReplicaIndexCatchUp>();
+        var instance = Instance.Id(builder.Configuration);
+        var replicated = instance is not null
+            && StorageRegistration.ResolveSettings(builder.Configuration, "Matching").Provider == DatabaseProvider.Postgres;
         services.AddConsumers(bus =>
         {
+            if (replicated)
+            {
+                bus.AddConsumer<MatchingIndexConsumer>().Endpoint(endpoint => endpoint.Name = $"matching-index-{instance}");
+            }
+
             bus.AddConsumer<MatchingTechnologyPublishedConsumer>();
             bus.AddConsumer<MatchingTechnologyUpdatedConsumer>();
             bus.AddConsumer<MatchingTechnologyWithdrawnConsumer>();

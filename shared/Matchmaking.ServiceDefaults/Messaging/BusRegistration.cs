@@ -73,7 +73,9 @@ public static class BusRegistration
 
             bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
             {
-                endpoint.UseMessageRetry(retry => retry.Intervals(100, 500, 1000, 2000, 5000));
+                // About a minute of retries before _error, so a database restart (crash recovery takes seconds to tens
+                // of seconds) is ridden out instead of parking every message consumed meanwhile (infra/faults.sh).
+                endpoint.UseMessageRetry(retry => retry.Intervals(100, 500, 1000, 2000, 5000, 10000, 15000, 30000));
                 if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbitEndpoint)
                 {
                     rabbitEndpoint.SetQuorumQueue();

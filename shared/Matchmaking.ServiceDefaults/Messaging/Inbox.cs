@@ -29,10 +29,11 @@ public static class Inbox
     /// Applies <paramref name="effect"/> once per message id for <paramref name="consumer"/>: the id and the effect
     /// commit together, and a redelivery is acknowledged without a second effect.
     /// </summary>
-    public static Task HandleOnceAsync(
+    public static async Task HandleOnceAsync(
         ServiceDatabase database, ConsumeContext context, string consumer,
-        Func<DbConnection, DbTransaction, Task> effect) =>
-        database.WriteAsync(async (connection, transaction) =>
+        Func<DbConnection, DbTransaction, Task> effect)
+    {
+        await database.WriteAsync(async (connection, transaction) =>
         {
             var messageId = context.MessageId ?? throw new InvalidOperationException("A message without a MessageId cannot be deduplicated.");
             if (!await TryRecordAsync(connection, transaction, consumer, messageId))
@@ -43,4 +44,6 @@ public static class Inbox
             await effect(connection, transaction);
             return true;
         }, context.CancellationToken);
+        Hosting.TestHooks.AfterInboxCommit();
+    }
 }

@@ -47,6 +47,7 @@ public abstract class ServiceDatabase
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var result = await work(connection, transaction);
         await transaction.CommitAsync(cancellationToken);
+        Hosting.TestHooks.AfterCommit();
         OutboxSignal.Notify();
         return result;
     }
@@ -84,16 +85,21 @@ public abstract class ServiceDatabase
     {
         if (Provider == DatabaseProvider.Postgres)
         {
+            // Replicas starting together would race to create the database and apply the same scripts; a session
+            // advisory lock on the server's maintenance database lets one migrate while the others wait, then find
+            // nothing left to do.
+            using var gate = MigrationLock.Acquire(ConnectionString);
             EnsureDatabase.For.PostgresqlDatabase(ConnectionString);
+            Upgrade(typeof(ServiceDatabase).Assembly, "schemaversions_shared");
+            Upgrade(ScriptsAssembly, "schemaversions");
+            return;
         }
-        else
+
+        var builder = new SqliteConnectionStringBuilder(ConnectionString);
+        var directory = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+        if (!string.IsNullOrEmpty(directory))
         {
-            var builder = new SqliteConnectionStringBuilder(ConnectionString);
-            var directory = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
-            if (!string.IsNullOrEmpty(directory))
-            {
-                Directory.CreateDirectory(directory);
-            }
+            Directory.CreateDirectory(directory);
         }
 
         Upgrade(typeof(ServiceDatabase).Assembly, "schemaversions_shared");

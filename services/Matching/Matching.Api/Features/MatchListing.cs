@@ -111,7 +111,7 @@ public static class MatchListing
     }
 
     /// <summary>Upserts our copy unless it already holds a newer state; <c>false</c> when the event is stale.</summary>
-    private static async Task<bool> StoreAsync(Listing listing, DbConnection connection, DbTransaction transaction)
+    internal static async Task<bool> StoreAsync(Listing listing, DbConnection connection, DbTransaction transaction)
     {
         var applied = await connection.ExecuteAsync(
             """
@@ -207,34 +207,26 @@ public static class MatchListing
         visibility is ListingVisibility.Public or ListingVisibility.Anonymous ? visibility : ListingVisibility.StaffOnly;
 }
 
-public sealed class MatchingTechnologyPublishedConsumer(
-    MatchingDatabase database, IListingIndex index, IOptions<MatchingOptions> options) : IConsumer<TechnologyPublished>
+public sealed class MatchingTechnologyPublishedConsumer(ReplicaIndex replica, IOptions<MatchingOptions> options) : IConsumer<TechnologyPublished>
 {
     public Task Consume(ConsumeContext<TechnologyPublished> context) =>
-        Inbox.HandleOnceAsync(database, context, "matching-technology-published", (connection, transaction) =>
-            MatchListing.HandleAsync(MatchListing.FromEvent(context.Message), index, options.Value.TopN, connection, transaction));
+        replica.MatchOnceAsync(context, "matching-technology-published", MatchListing.FromEvent(context.Message), options.Value.TopN);
 }
 
-public sealed class MatchingTechnologyUpdatedConsumer(
-    MatchingDatabase database, IListingIndex index, IOptions<MatchingOptions> options) : IConsumer<TechnologyUpdated>
+public sealed class MatchingTechnologyUpdatedConsumer(ReplicaIndex replica, IOptions<MatchingOptions> options) : IConsumer<TechnologyUpdated>
 {
     public Task Consume(ConsumeContext<TechnologyUpdated> context) =>
-        Inbox.HandleOnceAsync(database, context, "matching-technology-updated", (connection, transaction) =>
-            MatchListing.HandleAsync(MatchListing.FromEvent(context.Message), index, options.Value.TopN, connection, transaction));
+        replica.MatchOnceAsync(context, "matching-technology-updated", MatchListing.FromEvent(context.Message), options.Value.TopN);
 }
 
-public sealed class MatchingNeedPostedConsumer(
-    MatchingDatabase database, IListingIndex index, IOptions<MatchingOptions> options) : IConsumer<NeedPosted>
+public sealed class MatchingNeedPostedConsumer(ReplicaIndex replica, IOptions<MatchingOptions> options) : IConsumer<NeedPosted>
 {
     public Task Consume(ConsumeContext<NeedPosted> context) =>
-        Inbox.HandleOnceAsync(database, context, "matching-need-posted", (connection, transaction) =>
-            MatchListing.HandleAsync(MatchListing.FromEvent(context.Message), index, options.Value.TopN, connection, transaction));
+        replica.MatchOnceAsync(context, "matching-need-posted", MatchListing.FromEvent(context.Message), options.Value.TopN);
 }
 
-public sealed class MatchingNeedUpdatedConsumer(
-    MatchingDatabase database, IListingIndex index, IOptions<MatchingOptions> options) : IConsumer<NeedUpdated>
+public sealed class MatchingNeedUpdatedConsumer(ReplicaIndex replica, IOptions<MatchingOptions> options) : IConsumer<NeedUpdated>
 {
     public Task Consume(ConsumeContext<NeedUpdated> context) =>
-        Inbox.HandleOnceAsync(database, context, "matching-need-updated", (connection, transaction) =>
-            MatchListing.HandleAsync(MatchListing.FromEvent(context.Message), index, options.Value.TopN, connection, transaction));
+        replica.MatchOnceAsync(context, "matching-need-updated", MatchListing.FromEvent(context.Message), options.Value.TopN);
 }

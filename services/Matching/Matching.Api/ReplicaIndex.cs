@@ -1,0 +1,221 @@
+using System.Data.Common;
+using Dapper;
+using MassTransit;
+using Matchmaking.Matching.Api.Features;
+using Matchmaking.Matching.Engine;
+using Matchmaking.Needs.Contracts;
+using Matchmaking.Research.Contracts;
+using Matchmaking.ServiceDefaults.Hosting;
+using Matchmaking.ServiceDefaults.Messaging;
+
+namespace Matchmaking.Matching.Api;
+
+/// <summary>
+/// Several Matching replicas on one database, each with a Lucene index of its own (<c>Matchmaking:InstanceId</c> set,
+/// PostgreSQL). Three parts keep every index complete while each match is computed and stored once:
+/// <list type="bullet">
+/// <item>the listing consumers stay competing consumers on the shared queues, so one replica stores and matches each
+/// event, and the inbox (shared database) absorbs a redelivery to another replica;</item>
+/// <item><see cref="MatchingIndexConsumer"/> listens on a queue of this replica's own (<c>matching-index-{instance}</c>)
+/// for every listing event, so every index hears of every listing;</item>
+/// <item>before matching, <see cref="CatchUpAsync"/> indexes every listing committed since the last catch-up
+/// (PostgreSQL snapshots: rows written by transactions not visible in the previous snapshot), and the listing itself
+/// is committed before the match is computed. Of two listings posted at once to two replicas, the one committed second
+/// is matched after both commits, so its catch-up finds the other: no pair is missed because the other replica's
+/// index queue had not yet been read.</item>
+/// </list>
+/// Index writes are idempotent and newest-wins (compared on the listing's <c>UpdatedAt</c>), so the order in which the
+/// three paths reach an index does not matter.
+/// </summary>
+public sealed class ReplicaIndex(MatchingDatabase database, IListingIndex index, IConfiguration configuration)
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private string? _snapshot;
+
+    public string? InstanceId { get; } = Instance.Id(configuration);
+
+    /// <summary>Replica mode: an instance id and a shared PostgreSQL database.</summary>
+    public bool Enabled => InstanceId is not null && database.IsPostgres;
+
+    /// <summary>The queue of this replica's index updates.</summary>
+    public string QueueName => $"matching-index-{InstanceId}";
+
+    /// <summary>
+    /// Matches one listing event once in effect. Alone: one transaction (store, index, match, suggestions, inbox).
+    /// As a replica: the listing commits first, then the match runs after a catch-up of the local index.
+    /// </summary>
+    public async Task MatchOnceAsync(ConsumeContext context, string consumer, Listing listing, int topN)
+    {
+        if (!Enabled)
+        {
+            await Inbox.HandleOnceAsync(database, context, consumer, (connection, transaction) =>
+                MatchListing.HandleAsync(listing, index, topN, connection, transaction));
+            return;
+        }
+
+        // Idempotent and newest-wins, so repeating it on a redelivery changes nothing.
+        await database.WriteAsync((connection, transaction) => MatchListing.StoreAsync(listing, connection, transaction),
+            context.CancellationToken);
+        await Inbox.HandleOnceAsync(database, context, consumer, async (connection, transaction) =>
+        {
+            await CatchUpAsync(connection, transaction, context.CancellationToken);
+            await MatchListing.HandleAsync(listing, index, topN, connection, transaction);
+        });
+    }
+
+    /// <summary>
+    /// Indexes every listing written to the database since the previous catch-up (all of them the first time);
+    /// returns how many index entries changed.
+    /// </summary>
+    public async Task<int> CatchUpAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
+    {
+        if (!database.IsPostgres)
+        {
+            return 0;
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            // Taken before the rows are read (a later statement sees at least as much), so nothing committed between
+            // the two statements is skipped next time; it is merely read twice, which newest-wins absorbs.
+            var snapshot = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
+                "SELECT pg_current_snapshot()::text", transaction: transaction, cancellationToken: cancellationToken));
+            var rows = await connection.QueryAsync<StoredListing>(new CommandDefinition(
+                $"""
+                SELECT {StoredListing.Columns}
+                FROM listings
+                WHERE CAST(@Snapshot AS text) IS NULL
+                   OR NOT pg_visible_in_snapshot(xmin::text::xid8, CAST(@Snapshot AS text)::pg_snapshot)
+                """,
+                new { Snapshot = _snapshot },
+                transaction,
+                cancellationToken: cancellationToken));
+            var changed = Apply(rows.Select(row => row.ToListing()));
+            _snapshot = snapshot;
+            return changed;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Brings the index to the newest of what it holds and <paramref name="listings"/> (closed ones leave it).</summary>
+    public int Apply(IEnumerable<Listing> listings)
+    {
+        var upserts = new List<Listing>();
+        var changed = 0;
+        foreach (var listing in listings)
+        {
+            var held = index.Get(listing.Id);
+            if (held is not null && held.UpdatedAt >= listing.UpdatedAt)
+            {
+                continue;
+            }
+
+            if (listing.Open)
+            {
+                upserts.Add(listing);
+            }
+            else if (held is not null)
+            {
+                index.Delete(listing.Id);
+                changed++;
+            }
+        }
+
+        if (upserts.Count > 0)
+        {
+            index.UpsertMany(upserts);
+        }
+
+        return changed + upserts.Count;
+    }
+
+    /// <summary>
+    /// One listing event on this replica's own queue: indexes the newest of the event and the database's copy (the
+    /// database may already hold a later state, e.g. the closure of a need whose posting arrives late).
+    /// </summary>
+    public async Task ApplyEventAsync(Listing fromEvent, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var stored = await connection.QuerySingleOrDefaultAsync<StoredListing>(new CommandDefinition(
+            $"SELECT {StoredListing.Columns} FROM listings WHERE id = @Id",
+            new { fromEvent.Id },
+            cancellationToken: cancellationToken));
+        var newest = stored is not null && stored.UpdatedAt >= fromEvent.UpdatedAt ? stored.ToListing() : fromEvent;
+        Apply([newest]);
+    }
+
+    /// <summary>A retirement on this replica's own queue: a closed placeholder, unless the database knows better.</summary>
+    public Task ApplyRetirementAsync(Guid id, ListingKind kind, Guid organisationId, DateTimeOffset occurredAt, CancellationToken cancellationToken) =>
+        ApplyEventAsync(
+            new Listing(id, kind, organisationId, "", "", [], null, null, "en", ListingVisibility.StaffOnly, Open: false, occurredAt),
+            cancellationToken);
+}
+
+/// <summary>This replica's index updates: every listing event, on a queue of the replica's own.</summary>
+public sealed class MatchingIndexConsumer(ReplicaIndex replica) :
+    IConsumer<TechnologyPublished>, IConsumer<TechnologyUpdated>, IConsumer<TechnologyWithdrawn>,
+    IConsumer<NeedPosted>, IConsumer<NeedUpdated>, IConsumer<NeedClosed>
+{
+    public Task Consume(ConsumeContext<TechnologyPublished> context) =>
+        replica.ApplyEventAsync(MatchListing.FromEvent(context.Message), context.CancellationToken);
+
+    public Task Consume(ConsumeContext<TechnologyUpdated> context) =>
+        replica.ApplyEventAsync(MatchListing.FromEvent(context.Message), context.CancellationToken);
+
+    public Task Consume(ConsumeContext<TechnologyWithdrawn> context) =>
+        replica.ApplyRetirementAsync(context.Message.TechnologyId, ListingKind.Technology, context.Message.OrganisationId,
+            context.Message.OccurredAt, context.CancellationToken);
+
+    public Task Consume(ConsumeContext<NeedPosted> context) =>
+        replica.ApplyEventAsync(MatchListing.FromEvent(context.Message), context.CancellationToken);
+
+    public Task Consume(ConsumeContext<NeedUpdated> context) =>
+        replica.ApplyEventAsync(MatchListing.FromEvent(context.Message), context.CancellationToken);
+
+    public Task Consume(ConsumeContext<NeedClosed> context) =>
+        replica.ApplyRetirementAsync(context.Message.NeedId, ListingKind.Need, context.Message.OrganisationId,
+            context.Message.OccurredAt, context.CancellationToken);
+}
+
+/// <summary>
+/// As a replica, catches the local index up with the database every few seconds, so a replica that computes no
+/// matches for a while (or missed its queue while it was gone) still converges.
+/// </summary>
+public sealed class ReplicaIndexCatchUp(ReplicaIndex replica, MatchingDatabase database, ILogger<ReplicaIndexCatchUp> logger) : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!replica.Enabled)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(Interval);
+        try
+        {
+            do
+            {
+                try
+                {
+                    await using var connection = await database.OpenAsync(stoppingToken);
+                    await replica.CatchUpAsync(connection, null, stoppingToken);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    logger.LogWarning(exception, "Index catch-up of replica {Instance} failed; retrying", replica.InstanceId);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+}

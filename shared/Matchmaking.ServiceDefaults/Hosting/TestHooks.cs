@@ -1,0 +1,44 @@
+using System.Diagnostics;
+
+namespace Matchmaking.ServiceDefaults.Hosting;
+
+/// <summary>
+/// TEST HOOKS, for the fault suite only (<c>infra/faults.sh</c>): the environment variable <c>MATCHMAKING_TEST_HOOK</c>
+/// makes a process kill itself with SIGKILL at a point a real crash could hit but a test cannot time from outside:
+/// <list type="bullet">
+/// <item><c>kill-after-commit</c>: right after the first committed <see cref="Storage.ServiceDatabase.WriteAsync{T}"/>,
+/// before the outbox relay is woken (the change and its event are committed, nothing is published);</item>
+/// <item><c>kill-after-inbox-commit</c>: right after a consumer's effect and inbox row commit, before the message is
+/// acknowledged (the broker redelivers it).</item>
+/// </list>
+/// Unset (always, outside the fault suite) they do nothing.
+/// </summary>
+public static class TestHooks
+{
+    public const string Variable = "MATCHMAKING_TEST_HOOK";
+
+    private static readonly string? s_hook = Environment.GetEnvironmentVariable(Variable);
+
+    public static void AfterCommit()
+    {
+        if (s_hook == "kill-after-commit")
+        {
+            Die();
+        }
+    }
+
+    public static void AfterInboxCommit()
+    {
+        if (s_hook == "kill-after-inbox-commit")
+        {
+            Die();
+        }
+    }
+
+    private static void Die()
+    {
+        Console.Error.WriteLine($"{Variable}={s_hook}: killing this process (SIGKILL)");
+        using var self = Process.GetCurrentProcess();
+        self.Kill();
+    }
+}

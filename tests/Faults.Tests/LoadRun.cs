@@ -1,0 +1,240 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dapper;
+using MassTransit;
+using Matchmaking.ServiceDefaults.Auth;
+using Matchmaking.Testing;
+using Npgsql;
+using Xunit;
+
+namespace Matchmaking.Faults.Tests;
+
+/// <summary>
+/// The driver of <c>infra/load.sh</c> (skipped unless <c>MATCHMAKING_LOAD=1</c>; faults.sh leaves it out): services as
+/// processes on the private servers, N replicas of Research, Needs and Matching (one Brokerage), listings posted over
+/// HTTP (the client spreads them over the replicas, as the Portal's gateway would), latency from the POST to the first
+/// match row committed (what GET .../matches reads), and MassTransit's raw publish-and-consume rate on the same broker.
+/// </summary>
+public sealed class LoadRun(ITestOutputHelper output)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Load()
+    {
+        Assert.SkipUnless(Environment.GetEnvironmentVariable("MATCHMAKING_LOAD") == "1", "the load run is started by `bash infra/load.sh`");
+        var replicas = int.Parse(Environment.GetEnvironmentVariable("MATCHMAKING_LOAD_REPLICAS") ?? "1", CultureInfo.InvariantCulture);
+        var listings = int.Parse(Environment.GetEnvironmentVariable("MATCHMAKING_LOAD_LISTINGS") ?? "5000", CultureInfo.InvariantCulture);
+        var budget = TimeSpan.FromSeconds(int.Parse(Environment.GetEnvironmentVariable("MATCHMAKING_LOAD_SECONDS") ?? "240", CultureInfo.InvariantCulture));
+
+        var vhost = await FaultCluster.CreateVirtualHostAsync("load");
+        var databases = new Dictionary<string, string>();
+        foreach (var service in new[] { "Research", "Needs", "Matching", "Brokerage" })
+        {
+            databases[service] = await FaultCluster.CreateDatabaseAsync($"load_{service}".ToLowerInvariant());
+        }
+
+        var folder = Directory.CreateTempSubdirectory("matchmaking-load-").FullName;
+        Dictionary<string, string> Settings(string service, int replica)
+        {
+            var environment = new Dictionary<string, string>
+            {
+                ["Matchmaking__Bus__Transport"] = "RabbitMq",
+                ["Matchmaking__Bus__RabbitMq__Host"] = "127.0.0.1",
+                ["Matchmaking__Bus__RabbitMq__Port"] = FaultCluster.RabbitPort.ToString(CultureInfo.InvariantCulture),
+                ["Matchmaking__Bus__RabbitMq__VirtualHost"] = vhost,
+                ["Matchmaking__Storage__Provider"] = "Postgres",
+                [$"ConnectionStrings__{service}"] = databases[service],
+                ["Matchmaking__Matching__IndexPath"] = Path.Combine(folder, $"index-{replica}"),
+            };
+            if (replicas > 1)
+            {
+                environment["Matchmaking__InstanceId"] = $"{service.ToLowerInvariant()}-{replica}";
+            }
+
+            return environment;
+        }
+
+        var processes = new List<ServiceProcess>();
+        try
+        {
+            var starts = new List<Task<ServiceProcess>>();
+            foreach (var service in new[] { "Research", "Needs", "Matching" })
+            {
+                for (var r = 1; r <= replicas; r++)
+                {
+                    starts.Add(ServiceProcess.StartAsync(service, Settings(service, r)));
+                }
+            }
+
+            starts.Add(ServiceProcess.StartAsync("Brokerage", Settings("Brokerage", 1)));
+            processes.AddRange(await Task.WhenAll(starts));
+            var research = processes.Where(p => p.Service == "Research").ToArray();
+            var needs = processes.Where(p => p.Service == "Needs").ToArray();
+
+            using var university = Stack.Client(TestUsers.New(Roles.University).Token);
+            using var enterprise = Stack.Client(TestUsers.New(Roles.Enterprise).Token);
+            string[] themes =
+            [
+                "injection moulded housings warp after cooling", "solder joints crack under thermal cycling",
+                "stainless steel welds corrode in salt spray", "fried snacks absorb too much oil",
+                "concrete slabs crack while curing", "cotton fabric shrinks after dyeing",
+                "battery packs overheat when charged fast", "die cast aluminium parts show porosity",
+            ];
+
+            var posted = new (Guid Id, DateTimeOffset At)[listings];
+            var failures = 0;
+            var clock = Stopwatch.StartNew();
+            var started = DateTimeOffset.UtcNow;
+            await Parallel.ForEachAsync(Enumerable.Range(0, listings), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = Ct },
+                async (i, ct) =>
+                {
+                    var theme = themes[i % themes.Length];
+                    var code = $"LD{i / 2:D5}";
+                    var at = DateTimeOffset.UtcNow;
+                    HttpResponseMessage response;
+                    if (i % 2 == 0)
+                    {
+                        response = await university.PostAsJsonAsync(new Uri(research[i / 2 % research.Length].BaseAddress, "api/technologies"), new
+                        {
+                            title = $"A process for {code} parts that stops: {theme}",
+                            summary = $"Our method for {code} components prevents the defect where {theme}.",
+                            sector = "plastics",
+                            keywords = new[] { code, "process" },
+                            trl = 6,
+                            licenceModels = new[] { "non-exclusive" },
+                        }, ct);
+                    }
+                    else
+                    {
+                        response = await enterprise.PostAsJsonAsync(new Uri(needs[i / 2 % needs.Length].BaseAddress, "api/needs"), new
+                        {
+                            title = $"Our {code} products: {theme}",
+                            problem = $"On our {code} line {theme}, and we scrap part of the output.",
+                            sector = "plastics",
+                            keywords = new[] { code, "scrap" },
+                            minTrl = 4,
+                            visibility = "public",
+                        }, ct);
+                    }
+
+                    if (response.StatusCode != HttpStatusCode.Created)
+                    {
+                        Interlocked.Increment(ref failures);
+                        return;
+                    }
+
+                    posted[i] = ((await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetGuid(), at);
+                });
+            var postSeconds = clock.Elapsed.TotalSeconds;
+
+            // Done when Matching has applied every listing event (one inbox row each), or at the budget.
+            await using var matching = new NpgsqlConnection(databases["Matching"]);
+            var applied = 0;
+            while (clock.Elapsed < budget)
+            {
+                applied = await matching.ExecuteScalarAsync<int>(
+                    "SELECT COUNT(*) FROM inbox_messages WHERE consumer IN ('matching-need-posted', 'matching-technology-published')");
+                if (applied >= listings - failures)
+                {
+                    break;
+                }
+
+                await Task.Delay(250, Ct);
+            }
+
+            var seconds = clock.Elapsed.TotalSeconds;
+            var firstMatch = (await matching.QueryAsync<(string Id, string At)>(
+                """
+                SELECT id, MIN(created_at) FROM (
+                    SELECT technology_id AS id, created_at FROM matches
+                    UNION ALL SELECT need_id, created_at FROM matches) m
+                GROUP BY id
+                """)).ToDictionary(r => Guid.Parse(r.Id), r => DateTimeOffset.Parse(r.At, CultureInfo.InvariantCulture));
+            var latencies = posted.Where(p => p.Id != Guid.Empty && firstMatch.ContainsKey(p.Id))
+                .Select(p => Math.Max(0, (firstMatch[p.Id] - p.At).TotalMilliseconds)).Order().ToArray();
+            double Percentile(double q) => latencies.Length == 0 ? double.NaN : latencies[Math.Min(latencies.Length - 1, (int)Math.Ceiling(q * latencies.Length) - 1)];
+
+            var raw = await RawBusRateAsync(vhost);
+            var line = string.Create(CultureInfo.InvariantCulture,
+                $"load replicas={replicas} listings={applied} per_second={applied / seconds:F1} p50_ms={Percentile(0.5):F0} p99_ms={Percentile(0.99):F0} raw_bus_per_second={raw:F0}");
+            var detail = string.Create(CultureInfo.InvariantCulture,
+                $"  posted {listings - failures} of {listings} in {postSeconds:F1} s ({(listings - failures) / postSeconds:F1}/s over HTTP), {applied} applied by Matching within {seconds:F1} s; {latencies.Length} listings had a match; {failures} POSTs failed");
+            output.WriteLine(line);
+            output.WriteLine(detail);
+            if (System.Environment.GetEnvironmentVariable("MATCHMAKING_LOAD_REPORT") is { Length: > 0 } report)
+            {
+                await File.AppendAllTextAsync(report, line + "\n" + detail + "\n", Ct);
+            }
+
+            Assert.Equal(0, failures);
+        }
+        finally
+        {
+            foreach (var process in processes)
+            {
+                await process.DisposeAsync();
+            }
+
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    /// <summary>Messages a second published to and consumed from one quorum queue on the same broker, with confirms.</summary>
+    private static async Task<double> RawBusRateAsync(string vhost)
+    {
+        const int count = 20_000;
+        var consumed = 0;
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var bus = Bus.Factory.CreateUsingRabbitMq(cfg =>
+        {
+            cfg.Host("127.0.0.1", FaultCluster.RabbitPort, vhost, h =>
+            {
+                h.Username("guest");
+                h.Password("guest");
+                h.PublisherConfirmation = true;
+            });
+            cfg.ReceiveEndpoint("load-raw", e =>
+            {
+                e.SetQuorumQueue();
+                e.PrefetchCount = 200;
+                e.Handler<LoadPing>(_ =>
+                {
+                    if (Interlocked.Increment(ref consumed) == count)
+                    {
+                        done.TrySetResult();
+                    }
+
+                    return Task.CompletedTask;
+                });
+            });
+        });
+        await bus.StartAsync(Ct);
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            for (var sent = 0; sent < count; sent += 500)
+            {
+                await Task.WhenAll(Enumerable.Range(sent, 500).Select(i => bus.Publish(new LoadPing(i), Ct)));
+            }
+
+            await done.Task.WaitAsync(TimeSpan.FromMinutes(3), Ct);
+            return count / clock.Elapsed.TotalSeconds;
+        }
+        finally
+        {
+            await bus.StopAsync(CancellationToken.None);
+        }
+    }
+}
+
+public sealed record LoadPing(int Sequence);
