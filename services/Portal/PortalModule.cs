@@ -35,9 +35,22 @@ public static class PortalModule
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.AddPolicy(SignInRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            limiter.OnRejected = (context, _) =>
+            {
+                // The form gets a page that says so; API clients keep the bare 429.
+                if (context.HttpContext.Request.Path.StartsWithSegments("/signin"))
+                {
+                    context.HttpContext.Response.Redirect($"/signin?error={Pages.SignInModel.TooManyCode}");
+                }
+
+                return ValueTask.CompletedTask;
+            };
+            // Per client address; the sign-in page shares the policy, counting only its form posts (not page loads).
+            limiter.AddPolicy(SignInRateLimit, context => HttpMethods.IsPost(context.Request.Method)
+                ? RateLimitPartition.GetFixedWindowLimiter(
+                    context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })
+                : RateLimitPartition.GetNoLimiter("page-load"));
         });
         Gateway.AddGateway(builder);
         Ui.UiModule.AddPortalUi(builder);

@@ -108,6 +108,43 @@ public abstract class PortalTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, statuses[0]);
     }
 
+    // The sign-in form: a right password signs in; hammering it from one address is refused with a page that says so.
+    [Fact]
+    public async Task The_sign_in_form_signs_in_and_is_rate_limited_per_address()
+    {
+        var (_, email) = await AccountAsync(Roles.Enterprise, "enterprise");
+        using var client = _portal.CreateClient();
+
+        async Task<HttpResponseMessage> PostFormAsync(string password)
+        {
+            var page = await client.GetStringAsync("/signin", Ct);
+            var token = System.Text.RegularExpressions.Regex.Match(
+                page, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+            Assert.NotEmpty(token);
+            return await client.PostAsync("/signin", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["Email"] = email,
+                ["Password"] = password,
+                ["__RequestVerificationToken"] = token,
+            }), Ct);
+        }
+
+        var signedIn = await PostFormAsync(Password);
+        Assert.Equal(HttpStatusCode.OK, signedIn.StatusCode);
+        Assert.Equal("/", signedIn.RequestMessage!.RequestUri!.AbsolutePath);
+
+        // 12 permits a minute in this configuration, one used above; page loads do not count.
+        var finalUris = new List<string>();
+        for (var i = 0; i < 12; i++)
+        {
+            var response = await PostFormAsync("a-wrong-password");
+            finalUris.Add(response.RequestMessage!.RequestUri!.PathAndQuery);
+        }
+
+        Assert.Equal("/signin", finalUris[0]);
+        Assert.Equal("/signin?error=too-many", finalUris[^1]);
+    }
+
     [Fact]
     public async Task Sign_in_without_fields_is_a_400_naming_them()
     {
