@@ -6,6 +6,7 @@ using Matchmaking.Portal.Features;
 using Matchmaking.Research.Api;
 using Matchmaking.Research.Api.Features;
 using Matchmaking.ServiceDefaults.Auth;
+using Matchmaking.ServiceDefaults.Messaging;
 using Microsoft.AspNetCore.Identity;
 
 namespace Matchmaking.Host;
@@ -19,7 +20,8 @@ public sealed class DemoSeeder(
     PortalDatabase portal,
     IPasswordHasher<PortalUser> hasher,
     ResearchDatabase research,
-    NeedsDatabase needs)
+    NeedsDatabase needs,
+    ConfidentialText confidential)
 {
     public const string DefaultDemoPassword = "demo-pass-123";
 
@@ -75,7 +77,7 @@ public sealed class DemoSeeder(
         {
             // The demo's deadlines were written for 2027; a demo started later still needs open needs to show.
             var current = body.Deadline is { } deadline && deadline < earliestDeadline ? body with { Deadline = earliestDeadline } : body;
-            var result = await PostNeed.HandleAsync(current, Acting(Roles.Enterprise, organisationId), needs, ct, id);
+            var result = await PostNeed.HandleAsync(current, Acting(Roles.Enterprise, organisationId), needs, confidential, ct, id);
             if (result.Outcome is not (NeedOutcome.Created or NeedOutcome.Ok))
             {
                 throw new InvalidOperationException($"Seed need {id} was refused: {result.Outcome} {result.Errors}");

@@ -6,6 +6,7 @@ using Matchmaking.Needs.Contracts;
 using Matchmaking.ServiceDefaults.Auth;
 using Matchmaking.ServiceDefaults.Messaging;
 using Matchmaking.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using static Matchmaking.Needs.Tests.NeedsApi;
 
 namespace Matchmaking.Needs.Tests;
@@ -19,6 +20,8 @@ public abstract class NeedEventsTests<TService>(TService service) : IClassFixtur
     where TService : NeedsService
 {
     private readonly TestUser _owner = TestUsers.New(Roles.Enterprise);
+
+    private ConfidentialText Confidential => service.Service.Services.GetRequiredService<ConfidentialText>();
 
     [Fact]
     public async Task Posting_a_need_writes_exactly_one_NeedPosted_to_the_outbox_and_the_relay_marks_it_sent()
@@ -84,7 +87,9 @@ public abstract class NeedEventsTests<TService>(TService service) : IClassFixtur
             () => Task.FromResult(service.Received.Of<NeedUpdated>().Where(m => m.NeedId == id).ToList()),
             found => found.Count > 0,
             what: "NeedUpdated to reach the test consumer");
-        Assert.Equal("Changed", Assert.Single(updated).Title);
+        // A staff-only need's text travels sealed; the services of the deployment open it.
+        Assert.True(ConfidentialText.IsSealed(Assert.Single(updated).Title));
+        Assert.Equal("Changed", Confidential.Open(updated[0].Title));
         Assert.Equal("staff-only", updated[0].Visibility);
         var closed = await Eventually.UntilAsync(
             () => Task.FromResult(service.Received.Of<NeedClosed>().Where(m => m.NeedId == id).ToList()),
@@ -93,6 +98,36 @@ public abstract class NeedEventsTests<TService>(TService service) : IClassFixtur
         Assert.Equal(_owner.OrganisationId, Assert.Single(closed).OrganisationId);
         Assert.Single(await OutboxRowsAsync<NeedClosed>(id));
         Assert.Single(await OutboxRowsAsync<NeedUpdated>(id));
+    }
+
+    [Fact]
+    public async Task A_staff_only_needs_text_never_leaves_in_clear_but_opens_to_what_was_posted()
+    {
+        using var client = service.ClientFor(_owner);
+        var unique = $"zircon{Guid.NewGuid():N}";
+        var need = FullNeed($"Secret {unique}", "staff-only");
+        need["problem"] = $"Our {unique} line leaks coolant.";
+        need["keywords"] = new[] { unique, "coolant" };
+
+        var id = await client.PostNeedExpectingCreatedAsync(need);
+
+        var posted = await Eventually.UntilAsync(
+            () => Task.FromResult(service.Received.Of<NeedPosted>().Where(m => m.NeedId == id).ToList()),
+            found => found.Count > 0,
+            what: "NeedPosted to reach the test consumer");
+        var message = Assert.Single(posted);
+        Assert.DoesNotContain(unique, message.Title + message.Problem + string.Join(" ", message.Keywords));
+        Assert.Equal($"Secret {unique}", Confidential.Open(message.Title));
+        Assert.Equal($"Our {unique} line leaks coolant.", Confidential.Open(message.Problem));
+        Assert.Equal([unique, "coolant"], Confidential.Open(message.Keywords));
+
+        // What the relay sends is the outbox row's body: it must not hold the words either.
+        await using var connection = await service.Database.OpenAsync(Ct);
+        var bodies = (await connection.QueryAsync<string>(
+            "SELECT body FROM outbox_messages WHERE body LIKE @Pattern",
+            new { Pattern = $"%\"needId\":\"{id}\"%" })).ToList();
+        Assert.NotEmpty(bodies);
+        Assert.All(bodies, body => Assert.DoesNotContain(unique, body));
     }
 
     [Fact]
@@ -124,8 +159,8 @@ public abstract class NeedEventsTests<TService>(TService service) : IClassFixtur
         var caller = new Caller(_owner.UserId, _owner.Email, _owner.Role, _owner.OrganisationId);
         var body = new NeedBody("Seeded", "A seeded problem.", "plastics", ["seed"], 5, null, null, "public", null);
 
-        var first = await PostNeed.HandleAsync(body, caller, service.Database, Ct, id);
-        var second = await PostNeed.HandleAsync(body with { Title = "Seeded again" }, caller, service.Database, Ct, id);
+        var first = await PostNeed.HandleAsync(body, caller, service.Database, Confidential, Ct, id);
+        var second = await PostNeed.HandleAsync(body with { Title = "Seeded again" }, caller, service.Database, Confidential, Ct, id);
 
         Assert.Equal(NeedOutcome.Created, first.Outcome);
         Assert.Equal(NeedOutcome.Ok, second.Outcome);
@@ -141,7 +176,7 @@ public abstract class NeedEventsTests<TService>(TService service) : IClassFixtur
         var caller = new Caller(university.UserId, university.Email, university.Role, university.OrganisationId);
         var body = new NeedBody("t", "p", null, null, null, null, null, null, null);
 
-        var result = await PostNeed.HandleAsync(body, caller, service.Database, Ct);
+        var result = await PostNeed.HandleAsync(body, caller, service.Database, Confidential, Ct);
 
         Assert.Equal(NeedOutcome.Forbidden, result.Outcome);
     }

@@ -156,7 +156,7 @@ public sealed class ReplicaIndex(MatchingDatabase database, IListingIndex index,
 }
 
 /// <summary>This replica's index updates: every listing event, on a queue of the replica's own.</summary>
-public sealed class MatchingIndexConsumer(ReplicaIndex replica) :
+public sealed class MatchingIndexConsumer(ReplicaIndex replica, ConfidentialText confidential) :
     IConsumer<TechnologyPublished>, IConsumer<TechnologyUpdated>, IConsumer<TechnologyWithdrawn>,
     IConsumer<NeedPosted>, IConsumer<NeedUpdated>, IConsumer<NeedClosed>
 {
@@ -171,10 +171,10 @@ public sealed class MatchingIndexConsumer(ReplicaIndex replica) :
             context.Message.OccurredAt, context.CancellationToken);
 
     public Task Consume(ConsumeContext<NeedPosted> context) =>
-        replica.ApplyEventAsync(MatchListing.FromEvent(context.Message), context.CancellationToken);
+        replica.ApplyEventAsync(MatchListing.FromEvent(context.Message, confidential), context.CancellationToken);
 
     public Task Consume(ConsumeContext<NeedUpdated> context) =>
-        replica.ApplyEventAsync(MatchListing.FromEvent(context.Message), context.CancellationToken);
+        replica.ApplyEventAsync(MatchListing.FromEvent(context.Message, confidential), context.CancellationToken);
 
     public Task Consume(ConsumeContext<NeedClosed> context) =>
         replica.ApplyRetirementAsync(context.Message.NeedId, ListingKind.Need, context.Message.OrganisationId,

@@ -97,6 +97,7 @@ public static class AuthRegistration
         var settings = AuthSettings.From(configuration);
         services.AddSingleton(settings);
         services.AddSingleton<TokenIssuer>();
+        services.AddSingleton(new Messaging.ConfidentialText(settings));
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(options =>
             {

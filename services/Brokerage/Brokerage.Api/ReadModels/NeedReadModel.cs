@@ -46,20 +46,20 @@ public static class NeedReadModel
             transaction);
 }
 
-public sealed class BrokerageNeedPostedConsumer(BrokerageDatabase database) : IConsumer<NeedPosted>
+public sealed class BrokerageNeedPostedConsumer(BrokerageDatabase database, ConfidentialText confidential) : IConsumer<NeedPosted>
 {
     public Task Consume(ConsumeContext<NeedPosted> context) =>
         Inbox.HandleOnceAsync(database, context, "brokerage-need-posted", (connection, transaction) =>
             NeedReadModel.UpsertContentAsync(connection, transaction, context.Message.NeedId, context.Message.OrganisationId,
-                context.Message.Title, context.Message.Visibility, context.Message.OccurredAt));
+                confidential.Open(context.Message.Title), context.Message.Visibility, context.Message.OccurredAt));
 }
 
-public sealed class BrokerageNeedUpdatedConsumer(BrokerageDatabase database) : IConsumer<NeedUpdated>
+public sealed class BrokerageNeedUpdatedConsumer(BrokerageDatabase database, ConfidentialText confidential) : IConsumer<NeedUpdated>
 {
     public Task Consume(ConsumeContext<NeedUpdated> context) =>
         Inbox.HandleOnceAsync(database, context, "brokerage-need-updated", (connection, transaction) =>
             NeedReadModel.UpsertContentAsync(connection, transaction, context.Message.NeedId, context.Message.OrganisationId,
-                context.Message.Title, context.Message.Visibility, context.Message.OccurredAt));
+                confidential.Open(context.Message.Title), context.Message.Visibility, context.Message.OccurredAt));
 }
 
 public sealed class BrokerageNeedClosedConsumer(BrokerageDatabase database) : IConsumer<NeedClosed>

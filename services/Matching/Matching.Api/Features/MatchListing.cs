@@ -32,11 +32,14 @@ public static class MatchListing
     public static Listing FromEvent(TechnologyUpdated e) =>
         Technology(e.TechnologyId, e.OrganisationId, e.Title, e.Summary, e.Keywords, e.Sector, e.Trl, e.Language, e.OccurredAt);
 
-    public static Listing FromEvent(NeedPosted e) =>
-        Need(e.NeedId, e.OrganisationId, e.Title, e.Problem, e.Keywords, e.Sector, e.MinTrl, e.Visibility, e.Language, e.OccurredAt);
+    // A staff-only need's text arrives sealed (ConfidentialText); opened here, it lives only in this service's database and index.
+    public static Listing FromEvent(NeedPosted e, ConfidentialText confidential) =>
+        Need(e.NeedId, e.OrganisationId, confidential.Open(e.Title), confidential.Open(e.Problem), confidential.Open(e.Keywords),
+            e.Sector, e.MinTrl, e.Visibility, e.Language, e.OccurredAt);
 
-    public static Listing FromEvent(NeedUpdated e) =>
-        Need(e.NeedId, e.OrganisationId, e.Title, e.Problem, e.Keywords, e.Sector, e.MinTrl, e.Visibility, e.Language, e.OccurredAt);
+    public static Listing FromEvent(NeedUpdated e, ConfidentialText confidential) =>
+        Need(e.NeedId, e.OrganisationId, confidential.Open(e.Title), confidential.Open(e.Problem), confidential.Open(e.Keywords),
+            e.Sector, e.MinTrl, e.Visibility, e.Language, e.OccurredAt);
 
     /// <summary>
     /// Applies one listing event inside the consumer's transaction. Returns the suggestions written, or <c>null</c> when
@@ -219,14 +222,16 @@ public sealed class MatchingTechnologyUpdatedConsumer(ReplicaIndex replica, IOpt
         replica.MatchOnceAsync(context, "matching-technology-updated", MatchListing.FromEvent(context.Message), options.Value.TopN);
 }
 
-public sealed class MatchingNeedPostedConsumer(ReplicaIndex replica, IOptions<MatchingOptions> options) : IConsumer<NeedPosted>
+public sealed class MatchingNeedPostedConsumer(ReplicaIndex replica, IOptions<MatchingOptions> options, ConfidentialText confidential)
+    : IConsumer<NeedPosted>
 {
     public Task Consume(ConsumeContext<NeedPosted> context) =>
-        replica.MatchOnceAsync(context, "matching-need-posted", MatchListing.FromEvent(context.Message), options.Value.TopN);
+        replica.MatchOnceAsync(context, "matching-need-posted", MatchListing.FromEvent(context.Message, confidential), options.Value.TopN);
 }
 
-public sealed class MatchingNeedUpdatedConsumer(ReplicaIndex replica, IOptions<MatchingOptions> options) : IConsumer<NeedUpdated>
+public sealed class MatchingNeedUpdatedConsumer(ReplicaIndex replica, IOptions<MatchingOptions> options, ConfidentialText confidential)
+    : IConsumer<NeedUpdated>
 {
     public Task Consume(ConsumeContext<NeedUpdated> context) =>
-        replica.MatchOnceAsync(context, "matching-need-updated", MatchListing.FromEvent(context.Message), options.Value.TopN);
+        replica.MatchOnceAsync(context, "matching-need-updated", MatchListing.FromEvent(context.Message, confidential), options.Value.TopN);
 }

@@ -18,9 +18,9 @@ public static class PostNeed
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
     private static async Task<IResult> EndpointAsync(
-        NeedBody body, ClaimsPrincipal user, NeedsDatabase database, CancellationToken cancellationToken)
+        NeedBody body, ClaimsPrincipal user, NeedsDatabase database, ConfidentialText confidential, CancellationToken cancellationToken)
     {
-        var result = await HandleAsync(body, Caller.From(user), database, cancellationToken);
+        var result = await HandleAsync(body, Caller.From(user), database, confidential, cancellationToken);
         return result.Outcome == NeedOutcome.Created
             ? TypedResults.Created($"/api/needs/{result.Need!.Id}", result.Need)
             : result.ToHttp("Only an enterprise may post a need.", "The need cannot be posted.");
@@ -28,7 +28,8 @@ public static class PostNeed
 
     /// <param name="id">A fixed id makes a replayed seed a no-op: the existing need comes back as <see cref="NeedOutcome.Ok"/>.</param>
     public static async Task<NeedResult> HandleAsync(
-        NeedBody body, Caller caller, NeedsDatabase database, CancellationToken cancellationToken, Guid? id = null)
+        NeedBody body, Caller caller, NeedsDatabase database, ConfidentialText confidential, CancellationToken cancellationToken,
+        Guid? id = null)
     {
         // The endpoint's policy already says so; the check is repeated for callers that come without HTTP (the seeder).
         if (caller.Role != Roles.Enterprise)
@@ -68,9 +69,11 @@ public static class PostNeed
             }
 
             var need = body.ToResponse(needId, caller.OrganisationId, visibility, language, now, now);
+            // A staff-only need's text is sealed on the bus: only the services that hold the deployment's key read it.
+            var staffOnly = need.Visibility == NeedVisibility.StaffOnly;
             await Outbox.AddAsync(connection, transaction, new NeedPosted(
-                need.Id, caller.OrganisationId, need.Title, need.Problem, need.Keywords, need.Sector, need.MinTrl,
-                need.Visibility, need.Language, now));
+                need.Id, caller.OrganisationId, confidential.SealIf(staffOnly, need.Title), confidential.SealIf(staffOnly, need.Problem),
+                confidential.SealIf(staffOnly, need.Keywords), need.Sector, need.MinTrl, need.Visibility, need.Language, now));
             return new NeedResult(NeedOutcome.Created, need);
         }, cancellationToken);
     }

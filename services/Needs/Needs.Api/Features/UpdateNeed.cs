@@ -23,12 +23,14 @@ public static class UpdateNeed
             .ProducesProblem(StatusCodes.Status409Conflict);
 
     private static async Task<IResult> EndpointAsync(
-        Guid id, NeedBody body, ClaimsPrincipal user, NeedsDatabase database, CancellationToken cancellationToken) =>
-        (await HandleAsync(id, body, Caller.From(user), database, cancellationToken))
+        Guid id, NeedBody body, ClaimsPrincipal user, NeedsDatabase database, ConfidentialText confidential,
+        CancellationToken cancellationToken) =>
+        (await HandleAsync(id, body, Caller.From(user), database, confidential, cancellationToken))
             .ToHttp("Only the owning organisation may change this need.", "The need is closed and cannot change.");
 
     public static Task<NeedResult> HandleAsync(
-        Guid id, NeedBody body, Caller caller, NeedsDatabase database, CancellationToken cancellationToken) =>
+        Guid id, NeedBody body, Caller caller, NeedsDatabase database, ConfidentialText confidential,
+        CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
             var row = await NeedRow.FindAsync(connection, id, cancellationToken, transaction);
@@ -74,9 +76,11 @@ public static class UpdateNeed
             }
 
             var need = body.ToResponse(id, caller.OrganisationId, visibility, language, row.CreatedAt, now);
+            // A staff-only need's text is sealed on the bus (see PostNeed).
+            var staffOnly = need.Visibility == NeedVisibility.StaffOnly;
             await Outbox.AddAsync(connection, transaction, new NeedUpdated(
-                need.Id, caller.OrganisationId, need.Title, need.Problem, need.Keywords, need.Sector, need.MinTrl,
-                need.Visibility, need.Language, now));
+                need.Id, caller.OrganisationId, confidential.SealIf(staffOnly, need.Title), confidential.SealIf(staffOnly, need.Problem),
+                confidential.SealIf(staffOnly, need.Keywords), need.Sector, need.MinTrl, need.Visibility, need.Language, now));
             return new NeedResult(NeedOutcome.Ok, need);
         }, cancellationToken);
 }
