@@ -1,9 +1,8 @@
 using System.Globalization;
-using Matchmaking.ServiceDefaults.Web;
 
-namespace Matchmaking.Brokerage.Api.Features;
+namespace Matchmaking.ServiceDefaults.Web;
 
-/// <summary>page (1-based) and pageSize (default 20, at most 100), bound as text so a non-number names its parameter.</summary>
+/// <summary>List endpoints' page (1-based) and pageSize (default 20, at most 100), bound as text so a non-number names its parameter.</summary>
 public static class Paging
 {
     public const int DefaultPageSize = 20;
