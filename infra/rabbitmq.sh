@@ -43,7 +43,14 @@ node_up() { timeout 30 rabbitmqctl -q ping </dev/null >/dev/null 2>&1; }
 
 # An Erlang VM running the rabbit node exists, answering or not (e.g. still booting
 # after the package's post-install script started it).
-node_process() { pgrep -f 'beam.*-s rabbit|beam.*rabbit_prelaunch|beam.*rabbitmq' >/dev/null 2>&1; }
+# Private nodes (started with RABBITMQ_MNESIA_BASE under a matchmaking-rabbitmq-NAME folder) are not the machine's node.
+node_process() {
+    local pid
+    for pid in $(pgrep -f 'beam.*-s rabbit|beam.*rabbit_prelaunch|beam.*rabbitmq' 2>/dev/null); do
+        tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -q '^RABBITMQ_MNESIA_BASE=.*matchmaking-rabbitmq-' || return 0
+    done
+    return 1
+}
 
 install_rabbitmq() {
     [[ $EUID -eq 0 ]] || die "rabbitmq-server is not installed and only root can install it"

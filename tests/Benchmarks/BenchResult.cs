@@ -26,7 +26,7 @@ public sealed record Latency(int Count, double P50Ms, double P95Ms, double P99Ms
 /// <param name="Size">Listings of each side: the index holds twice as many.</param>
 /// <param name="IndexPerSecond">Bulk <c>UpsertMany</c> into a fresh on-disk index, commit included, generation excluded.</param>
 /// <param name="IndexBytes">The index folder on disk after the bulk load.</param>
-/// <param name="UpsertPerSecond">One listing per <c>Upsert</c> (commit and refresh each), on the loaded index.</param>
+/// <param name="UpsertPerSecond">One listing per <c>Upsert</c> (a near-real-time refresh each; the committer commits every second), on the loaded index.</param>
 /// <param name="NeedToTechnologies">A new need matched against <see cref="Size"/> technologies.</param>
 /// <param name="TechnologyToNeeds">A new technology matched against <see cref="Size"/> needs.</param>
 /// <param name="MeanCandidates">Candidates returned per match on average, both ways: shows the matches found something.</param>

@@ -79,7 +79,7 @@ public static class BenchRunner
         {
             ("listings in the index (both sides)", r => Whole(r.Indexed)),
             ("bulk index, UpsertMany + commit (listings/s)", r => Whole(r.IndexPerSecond)),
-            ("single Upsert, commit + refresh (listings/s)", r => Whole(r.UpsertPerSecond)),
+            ("single Upsert + refresh, commit each second (listings/s)", r => Whole(r.UpsertPerSecond)),
             ("single Upsert p50 / p99 (ms)", r => Pair(r.Upsert.P50Ms, r.Upsert.P99Ms)),
             ("index on disk (MB)", r => (r.IndexBytes / 1024d / 1024d).ToString("F1", CultureInfo.InvariantCulture)),
             ("match need → technologies p50 / p95 (ms)", r => Pair(r.NeedToTechnologies.P50Ms, r.NeedToTechnologies.P95Ms)),

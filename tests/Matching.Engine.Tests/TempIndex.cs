@@ -3,10 +3,13 @@ namespace Matchmaking.Matching.Engine.Tests;
 /// <summary>A real on-disk index in a folder of its own, deleted afterwards.</summary>
 internal sealed class TempIndex : IDisposable
 {
-    public TempIndex()
+    private readonly MatchingEngineOptions? _options;
+
+    public TempIndex(MatchingEngineOptions? options = null)
     {
+        _options = options;
         Folder = Path.Combine(Path.GetTempPath(), $"matching-engine-tests-{Guid.NewGuid():N}");
-        Index = new LuceneListingIndex(Folder);
+        Index = new LuceneListingIndex(Folder, options);
     }
 
     public string Folder { get; }
@@ -16,7 +19,7 @@ internal sealed class TempIndex : IDisposable
     public void Reopen()
     {
         Index.Dispose();
-        Index = new LuceneListingIndex(Folder);
+        Index = new LuceneListingIndex(Folder, _options);
     }
 
     public void Dispose()

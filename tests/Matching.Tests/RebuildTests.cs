@@ -1,4 +1,5 @@
 using Matchmaking.Matching.Api;
+using Matchmaking.Matching.Engine;
 using Matchmaking.Research.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -48,6 +49,35 @@ public abstract class RebuildTests(Setup setup) : MatchingTests(setup)
         }
 
         Assert.Contains(incremental, body => body.Total > 0);
+    }
+
+    [Fact]
+    public async Task At_start_the_index_catches_up_with_what_the_database_holds()
+    {
+        var university = NewUniversity();
+        var kept = CoolingTechnology(university, minutes: 1);
+        var lost = BatteryTechnology(NewUniversity()) with { OccurredAt = At(2) };
+        var withdrawn = CoolingTechnology(university, minutes: 3);
+        await PublishAndWaitAsync(kept);
+        await PublishAndWaitAsync(lost);
+        await PublishAndWaitAsync(withdrawn);
+        var withdrawnCopy = Matching.Index.Get(withdrawn.TechnologyId)!;
+        await PublishAndWaitAsync(new TechnologyWithdrawn(withdrawn.TechnologyId, university.OrganisationId, At(4)));
+
+        // What a process killed after its database commits and before its index's next commit leaves on disk: a
+        // listing the database holds and the index lacks, and a withdrawal the index never heard of.
+        Matching.Index.Delete(lost.TechnologyId);
+        Matching.Index.Upsert(withdrawnCopy);
+        var reconcilable = Assert.IsAssignableFrom<IReconcilableIndex>(Matching.Index);
+        var reconciliation = Matching.Service.Services.GetRequiredService<IndexReconciliation>();
+
+        var applied = await reconciliation.ReconcileAsync(reconcilable, Ct);
+
+        Assert.Equal(2, applied);
+        Assert.Equal(lost.Title, Matching.Index.Get(lost.TechnologyId)?.Title);
+        Assert.Null(Matching.Index.Get(withdrawn.TechnologyId));
+        Assert.NotNull(Matching.Index.Get(kept.TechnologyId));
+        Assert.Equal(0, await reconciliation.ReconcileAsync(reconcilable, Ct));
     }
 
     /// <summary>Records progress as it is reported; <see cref="Progress{T}"/> would post it to the thread pool later.</summary>

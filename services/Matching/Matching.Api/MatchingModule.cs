@@ -39,6 +39,10 @@ public static class MatchingModule
         });
         services.AddSingleton<MatchingIndexRebuilder>();
         services.AddHostedService<IndexUpgrade>();
+
+        // Registered before the bus (AddMatchmakingBus comes after every service), so it finishes before any delivery.
+        services.AddSingleton<IndexReconciliation>();
+        services.AddHostedService(provider => provider.GetRequiredService<IndexReconciliation>());
         services.AddHostedService<RankingWeightsRefresher>();
         services.AddHealthChecks().AddCheck<ListingIndexHealthCheck>("index-matching", tags: ["ready"]);
 

@@ -32,3 +32,16 @@ public interface IListingIndex : IDisposable
     /// </summary>
     IReadOnlyList<MatchCandidate> Match(Listing listing, int top);
 }
+
+/// <summary>
+/// An index whose single writes reach the disk some time after they return (the embedded Lucene index): after a crash
+/// it may lack what the database holds, so the service compares the two at start and re-applies the difference.
+/// </summary>
+public interface IReconcilableIndex
+{
+    /// <summary>Every listing the index holds, with the <see cref="Listing.UpdatedAt"/> of the copy it holds.</summary>
+    IEnumerable<(Guid Id, DateTimeOffset UpdatedAt)> Held();
+
+    /// <summary>Puts every write so far on disk.</summary>
+    void Commit();
+}

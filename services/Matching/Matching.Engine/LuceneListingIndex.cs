@@ -14,9 +14,13 @@ namespace Matchmaking.Matching.Engine;
 
 /// <summary>
 /// The embedded index: one <see cref="IndexWriter"/> on a directory on disk and a near-real-time
-/// <see cref="SearcherManager"/>. Every write is committed and refreshed before it returns.
+/// <see cref="SearcherManager"/>. Every write is visible to searches when it returns. Single writes
+/// (<see cref="Upsert"/>, <see cref="Delete"/>) reach the disk at the next commit, at most
+/// <see cref="MatchingEngineOptions.CommitInterval"/> later (a commit is an fsync of every new file, about 25 ms
+/// here, which would cap the service at some 40 listings a second); bulk writes commit before they return. After a
+/// crash, <see cref="Held"/> tells the service which listings the last commit missed (see IndexReconciliation).
 /// </summary>
-public sealed partial class LuceneListingIndex : IListingIndex
+public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableIndex
 {
     /// <summary>
     /// The version of the analysis and document layout an index was written with; an index written by another
@@ -61,6 +65,10 @@ public sealed partial class LuceneListingIndex : IListingIndex
     private readonly LuceneDirectory _directory;
     private readonly IndexWriter _writer;
     private readonly SearcherManager _searchers;
+    private readonly Timer? _committer;
+
+    // Writes since the last commit; the committer commits when there are any.
+    private long _uncommitted;
 
     // Operations share the lock; Dispose takes it alone, so nothing runs on a closed writer.
     private readonly ReaderWriterLockSlim _lifetime = new(LockRecursionPolicy.SupportsRecursion);
@@ -86,6 +94,10 @@ public sealed partial class LuceneListingIndex : IListingIndex
             NeedsRebuild = WrittenByAnotherVersion(_directory);
             _writer.SetCommitData(new Dictionary<string, string> { [EngineVersionKey] = EngineVersion });
             _searchers = new SearcherManager(_writer, applyAllDeletes: true, new Bm25SearcherFactory());
+            if (_options.CommitInterval > TimeSpan.Zero)
+            {
+                _committer = new Timer(_ => CommitPending(), null, _options.CommitInterval, _options.CommitInterval);
+            }
         }
         catch
         {
@@ -108,7 +120,7 @@ public sealed partial class LuceneListingIndex : IListingIndex
     {
         ArgumentNullException.ThrowIfNull(listing);
         var document = ToDocument(listing);
-        Write(() => _writer.UpdateDocument(ListingDocument.IdTerm(listing.Id), document));
+        Write(() => _writer.UpdateDocument(ListingDocument.IdTerm(listing.Id), document), durable: false);
     }
 
     public void UpsertMany(IEnumerable<Listing> listings)
@@ -131,12 +143,39 @@ public sealed partial class LuceneListingIndex : IListingIndex
                     System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(exception.InnerExceptions[0]).Throw();
                 }
             }
-        });
+        }, durable: true);
     }
 
-    public void Delete(Guid id) => Write(() => _writer.DeleteDocuments(ListingDocument.IdTerm(id)));
+    public void Delete(Guid id) => Write(() => _writer.DeleteDocuments(ListingDocument.IdTerm(id)), durable: false);
 
-    public void Clear() => Write(_writer.DeleteAll);
+    public void Clear() => Write(_writer.DeleteAll, durable: true);
+
+    /// <summary>Commits the writes not yet on disk, if any (the committer does it every <see cref="MatchingEngineOptions.CommitInterval"/>).</summary>
+    public void Commit() => Write(() => { }, durable: true);
+
+    /// <summary>Whether every write so far is on disk.</summary>
+    public bool Committed => Interlocked.Read(ref _uncommitted) == 0;
+
+    public IEnumerable<(Guid Id, DateTimeOffset UpdatedAt)> Held() => Read(searcher =>
+    {
+        var held = new List<(Guid, DateTimeOffset)>(searcher.IndexReader.NumDocs);
+        foreach (var leaf in searcher.IndexReader.Leaves)
+        {
+            var reader = leaf.AtomicReader;
+            var live = reader.LiveDocs;
+            var updated = reader.GetNumericDocValues(ListingDocument.UpdatedAt);
+            for (var doc = 0; doc < reader.MaxDoc; doc++)
+            {
+                if (live is null || live.Get(doc))
+                {
+                    var (id, _) = ListingDocument.ReadIds(searcher.IndexReader, leaf.DocBase + doc);
+                    held.Add((id, new DateTimeOffset(updated?.Get(doc) ?? 0, TimeSpan.Zero)));
+                }
+            }
+        }
+
+        return held;
+    });
 
     public Listing? Get(Guid id) => Read(searcher =>
     {
@@ -379,6 +418,7 @@ public sealed partial class LuceneListingIndex : IListingIndex
 
     public void Dispose()
     {
+        _committer?.Dispose();
         _lifetime.EnterWriteLock();
         try
         {
@@ -466,15 +506,61 @@ public sealed partial class LuceneListingIndex : IListingIndex
         return string.Concat(text.AsSpan(0, cut > SnippetLength / 2 ? cut : SnippetLength), "…");
     }
 
-    private void Write(Action write)
+    // A durable write commits before it returns; any other is committed by the committer. Either way it is searchable
+    // when this returns (a near-real-time reopen, which writes the new segment without syncing it).
+    private void Write(Action write, bool durable)
     {
         _lifetime.EnterReadLock();
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             write();
-            _writer.Commit();
+
+            // Counted once written, so a commit that reads the count holds every write counted in it.
+            Interlocked.Increment(ref _uncommitted);
+            if (durable || _committer is null)
+            {
+                CommitLocked();
+            }
+
             _searchers.MaybeRefreshBlocking();
+        }
+        finally
+        {
+            _lifetime.ExitReadLock();
+        }
+    }
+
+    // Commits what was written before this call; a write racing it stays counted, for the next commit.
+    private void CommitLocked()
+    {
+        var pending = Interlocked.Read(ref _uncommitted);
+        if (pending == 0)
+        {
+            return;
+        }
+
+        _writer.Commit();
+        Interlocked.Add(ref _uncommitted, -pending);
+    }
+
+    private void CommitPending()
+    {
+        if (Interlocked.Read(ref _uncommitted) == 0 || !_lifetime.TryEnterReadLock(0))
+        {
+            return;
+        }
+
+        try
+        {
+            if (!_disposed)
+            {
+                CommitLocked();
+            }
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+            // The writes stay counted and the next tick tries again; Dispose commits or throws.
         }
         finally
         {

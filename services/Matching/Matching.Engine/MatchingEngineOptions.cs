@@ -13,4 +13,10 @@ public sealed record MatchingEngineOptions
 
     /// <summary>The clock freshness is measured against.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// How often the embedded index commits single writes to disk; zero commits every write before it returns.
+    /// What a crash loses meanwhile is restored from the database at the next start (IndexReconciliation).
+    /// </summary>
+    public TimeSpan CommitInterval { get; init; } = TimeSpan.FromSeconds(1);
 }

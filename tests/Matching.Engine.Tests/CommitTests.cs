@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using Lucene.Net.Index;
+using Lucene.Net.Store;
+
+namespace Matchmaking.Matching.Engine.Tests;
+
+/// <summary>
+/// Single writes are searchable at once and reach the disk at the next commit; bulk writes are on disk when they
+/// return. What is on disk is what a process killed now would find at its next start.
+/// </summary>
+public sealed class CommitTests
+{
+    [Fact]
+    public void A_single_write_is_searchable_at_once_and_on_disk_only_after_a_commit()
+    {
+        using var temp = new TempIndex(new MatchingEngineOptions { CommitInterval = TimeSpan.FromHours(1) });
+        var technology = Listings.Technology("Conformal cooling", "Cooling channels printed in the mould.");
+
+        temp.Index.Upsert(technology);
+
+        Assert.NotNull(temp.Index.Get(technology.Id));
+        Assert.False(temp.Index.Committed);
+        Assert.Equal(0, DocumentsOnDisk(temp.Folder));
+
+        temp.Index.Commit();
+
+        Assert.True(temp.Index.Committed);
+        Assert.Equal(1, DocumentsOnDisk(temp.Folder));
+    }
+
+    [Fact]
+    public void A_bulk_write_is_on_disk_when_it_returns()
+    {
+        using var temp = new TempIndex(new MatchingEngineOptions { CommitInterval = TimeSpan.FromHours(1) });
+
+        temp.Index.UpsertMany([Listings.Technology("One", "First"), Listings.Need("Two", "Second")]);
+
+        Assert.True(temp.Index.Committed);
+        Assert.Equal(2, DocumentsOnDisk(temp.Folder));
+    }
+
+    [Fact]
+    public void The_committer_puts_single_writes_on_disk_within_its_interval()
+    {
+        using var temp = new TempIndex(new MatchingEngineOptions { CommitInterval = TimeSpan.FromMilliseconds(50) });
+        temp.Index.Upsert(Listings.Technology("Conformal cooling", "Cooling channels printed in the mould."));
+        temp.Index.Upsert(Listings.Need("Warped housings", "Housings warp after cooling."));
+
+        var deadline = Stopwatch.StartNew();
+        while ((DocumentsOnDisk(temp.Folder) < 2 || !temp.Index.Committed) && deadline.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            Thread.Sleep(20);
+        }
+
+        Assert.Equal(2, DocumentsOnDisk(temp.Folder));
+        Assert.True(temp.Index.Committed);
+    }
+
+    [Fact]
+    public void A_zero_interval_commits_every_write()
+    {
+        using var temp = new TempIndex(new MatchingEngineOptions { CommitInterval = TimeSpan.Zero });
+
+        temp.Index.Upsert(Listings.Technology("Conformal cooling", "Cooling channels printed in the mould."));
+
+        Assert.True(temp.Index.Committed);
+        Assert.Equal(1, DocumentsOnDisk(temp.Folder));
+    }
+
+    [Fact]
+    public void Held_lists_every_live_listing_with_the_version_held()
+    {
+        using var temp = new TempIndex();
+        var kept = Listings.Technology("Kept", "Still here.");
+        var replaced = Listings.Need("Replaced", "First copy.");
+        var deleted = Listings.Technology("Deleted", "Gone.");
+        temp.Index.UpsertMany([kept, replaced, deleted]);
+        temp.Index.Upsert(replaced with { Title = "Replaced again", UpdatedAt = replaced.UpdatedAt.AddMinutes(5) });
+        temp.Index.Delete(deleted.Id);
+
+        var held = temp.Index.Held().OrderBy(h => h.UpdatedAt).ToList();
+
+        Assert.Equal(
+            new[] { (kept.Id, kept.UpdatedAt.UtcTicks), (replaced.Id, replaced.UpdatedAt.AddMinutes(5).UtcTicks) }.OrderBy(h => h.Item2),
+            held.Select(h => (h.Id, h.UpdatedAt.UtcTicks)));
+    }
+
+    // The documents of the index's last commit, as a new process opening the folder would see them.
+    private static int DocumentsOnDisk(string folder)
+    {
+        using var directory = FSDirectory.Open(folder);
+        if (!DirectoryReader.IndexExists(directory))
+        {
+            return 0;
+        }
+
+        using var reader = DirectoryReader.Open(directory);
+        return reader.NumDocs;
+    }
+}
