@@ -15,14 +15,25 @@ public static class NeedAccess
     public static async Task<IReadOnlyList<SuggestedMatch>> AnnotateAsync(
         IReadOnlyList<SuggestedMatch> matches, DbConnection connection, DbTransaction transaction)
     {
-        var annotated = new List<SuggestedMatch>(matches.Count);
-        foreach (var match in matches)
+        if (matches.Count == 0)
         {
-            var visibility = await connection.ExecuteScalarAsync<string?>(
-                "SELECT visibility AS Visibility FROM listings WHERE id = @Id", new { Id = match.NeedId }, transaction);
-            annotated.Add(match with { NeedVisibility = visibility });
+            return matches;
         }
 
+        // One query for every need named, with a parameter each (Dapper would pass a list as an array to Npgsql but
+        // expand it for SQLite).
+        var needs = matches.Select(m => m.NeedId).Distinct().ToList();
+        var parameters = new DynamicParameters();
+        for (var i = 0; i < needs.Count; i++)
+        {
+            parameters.Add($"Id{i}", needs[i]);
+        }
+
+        var visibilities = (await connection.QueryAsync<(string Id, string Visibility)>(
+            $"SELECT id AS Id, visibility AS Visibility FROM listings WHERE id IN ({string.Join(", ", needs.Select((_, i) => $"@Id{i}"))})",
+            parameters,
+            transaction)).ToDictionary(r => Guid.Parse(r.Id), r => r.Visibility);
+        var annotated = matches.Select(match => match with { NeedVisibility = visibilities.GetValueOrDefault(match.NeedId) }).ToList();
         return annotated;
     }
 }

@@ -19,7 +19,8 @@ namespace Matchmaking.Matching.Api;
 /// <item><see cref="MatchingIndexConsumer"/> listens on a queue of this replica's own (<c>matching-index-{instance}</c>)
 /// for every listing event, so every index hears of every listing;</item>
 /// <item>before matching, <see cref="CatchUpAsync"/> indexes every listing committed since the last catch-up
-/// (PostgreSQL snapshots: rows written by transactions not visible in the previous snapshot), and the listing itself
+/// (PostgreSQL snapshots: rows written by transactions not visible in the previous snapshot, found through an
+/// index on the writing transaction's id), and the listing itself
 /// is committed before the match is computed. Of two listings posted at once to two replicas, the one committed second
 /// is matched after both commits, so its catch-up finds the other: no pair is missed because the other replica's
 /// index queue had not yet been read.</item>
@@ -86,7 +87,8 @@ public sealed class ReplicaIndex(MatchingDatabase database, IListingIndex index,
                 SELECT {StoredListing.Columns}
                 FROM listings
                 WHERE CAST(@Snapshot AS text) IS NULL
-                   OR NOT pg_visible_in_snapshot(xmin::text::xid8, CAST(@Snapshot AS text)::pg_snapshot)
+                   OR (written_by >= pg_snapshot_xmin(CAST(@Snapshot AS text)::pg_snapshot)
+                       AND NOT pg_visible_in_snapshot(written_by, CAST(@Snapshot AS text)::pg_snapshot))
                 """,
                 new { Snapshot = _snapshot },
                 transaction,

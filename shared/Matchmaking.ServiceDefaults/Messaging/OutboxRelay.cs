@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 namespace Matchmaking.ServiceDefaults.Messaging;
 
 /// <summary>
-/// Publishes the unsent rows of one service's outbox, in order, and marks each sent after the broker confirmed it.
+/// Publishes the unsent rows of one service's outbox, a batch at a time, and marks each sent after the broker confirmed it.
 /// On PostgreSQL rows are claimed with <c>FOR UPDATE SKIP LOCKED</c>, so replicas of a service never publish the same
 /// row at the same time; a crash between publish and mark re-publishes with the same message id (the inbox absorbs it).
 /// </summary>
@@ -90,7 +90,10 @@ public sealed class OutboxRelay<TDatabase>(
             """,
             transaction: transaction)).ToList();
 
-        var sent = 0;
+        // The batch is published at once and the broker's confirms awaited together: one confirm round trip per batch
+        // rather than per message (consumers never rely on the order of messages: every effect is newest-wins or
+        // idempotent). A row is marked sent only once confirmed; a failed one stays for the next round.
+        var publishes = new List<(OutboxRow Row, Task Publish)>(rows.Count);
         foreach (var row in rows)
         {
             var type = Type.GetType(row.MessageType, throwOnError: false);
@@ -104,15 +107,37 @@ public sealed class OutboxRelay<TDatabase>(
 
             var message = JsonSerializer.Deserialize(row.Body, type, Outbox.SerializerOptions)!;
             var messageId = Guid.Parse(row.Id);
-            await publisher.Publish(message, type, context => context.MessageId = messageId, cancellationToken);
+            publishes.Add((row, publisher.Publish(message, type, context => context.MessageId = messageId, cancellationToken)));
+        }
+
+        var sent = 0;
+        Exception? failure = null;
+        var sentAt = DateTimeOffset.UtcNow;
+        foreach (var (row, publish) in publishes)
+        {
+            try
+            {
+                await publish;
+            }
+            catch (Exception exception)
+            {
+                failure ??= exception;
+                continue;
+            }
+
             await connection.ExecuteAsync(
                 "UPDATE outbox_messages SET sent_at = @SentAt, attempts = attempts + 1 WHERE id = @Id",
-                new { SentAt = DateTimeOffset.UtcNow, row.Id },
+                new { SentAt = sentAt, row.Id },
                 transaction);
             sent++;
         }
 
         await transaction.CommitAsync(cancellationToken);
+        if (failure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+        }
+
         return sent;
     }
 

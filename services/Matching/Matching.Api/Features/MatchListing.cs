@@ -53,10 +53,6 @@ public static class MatchListing
             return null;
         }
 
-        // The index is outside the transaction; an upsert is idempotent, so a retried message does no harm.
-        index.Upsert(listing);
-        var candidates = index.Match(listing, topN * KeepWithinTopNTimes);
-
         var isTechnology = listing.Kind == ListingKind.Technology;
         var ownColumn = isTechnology ? "technology_id" : "need_id";
         var otherColumn = isTechnology ? "need_id" : "technology_id";
@@ -69,8 +65,14 @@ public static class MatchListing
             new { listing.Id },
             transaction)).Select(Guid.Parse).ToHashSet();
 
+        // The index is outside the transaction; an upsert is idempotent, so a retried message does no harm. A listing
+        // without active matches (a new one, mostly) needs only its top N; one with matches is ranked deeper, to tell
+        // which of them still rank well enough to keep.
+        index.Upsert(listing);
+        var candidates = index.Match(listing, previouslyActive.Count == 0 ? topN : topN * KeepWithinTopNTimes);
+
         var now = DateTimeOffset.UtcNow;
-        var suggested = new List<SuggestedMatch>();
+        var kept = new List<(SuggestedMatch Match, MatchCandidate Candidate, bool Suggestion)>();
         for (var rank = 0; rank < candidates.Count; rank++)
         {
             var candidate = candidates[rank];
@@ -83,12 +85,14 @@ public static class MatchListing
             var match = isTechnology
                 ? new SuggestedMatch(Guid.Empty, listing.Id, listing.OrganisationId, candidate.Id, candidate.OrganisationId, candidate.Score)
                 : new SuggestedMatch(Guid.Empty, candidate.Id, candidate.OrganisationId, listing.Id, listing.OrganisationId, candidate.Score);
-            var matchId = await UpsertMatchAsync(match, candidate, now, connection, transaction);
-            if (isSuggestion)
-            {
-                suggested.Add(match with { MatchId = matchId });
-            }
+            kept.Add((match, candidate, isSuggestion));
         }
+
+        var matchIds = await UpsertMatchesAsync(kept.Select(k => (k.Match, k.Candidate)).ToList(), now, connection, transaction);
+        var suggested = kept
+            .Where(k => k.Suggestion)
+            .Select(k => k.Match with { MatchId = matchIds[(k.Match.TechnologyId, k.Match.NeedId)] })
+            .ToList();
 
         // One statement per pair: Dapper passes a list to Npgsql as an array (ANY) but expands it for SQLite (IN).
         foreach (var counterpartId in previouslyActive.Except(candidates.Select(c => c.Id)).Order())
@@ -153,16 +157,38 @@ public static class MatchListing
         return applied == 1;
     }
 
-    private static async Task<Guid> UpsertMatchAsync(
-        SuggestedMatch match, MatchCandidate candidate, DateTimeOffset now, DbConnection connection, DbTransaction transaction)
+    // Every kept pair in one statement. On a known pair the row is updated in place, so its match_id (which Brokerage
+    // may hold) never changes; the ids come back keyed by pair, since RETURNING promises no order.
+    private static async Task<Dictionary<(Guid TechnologyId, Guid NeedId), Guid>> UpsertMatchesAsync(
+        IReadOnlyList<(SuggestedMatch Match, MatchCandidate Candidate)> pairs, DateTimeOffset now, DbConnection connection, DbTransaction transaction)
     {
-        // On a known pair the row is updated in place, so its match_id (which Brokerage may hold) never changes.
-        var matchId = await connection.QuerySingleAsync<string>(
-            """
+        if (pairs.Count == 0)
+        {
+            return [];
+        }
+
+        var parameters = new DynamicParameters(new { Now = now });
+        var rows = new List<string>(pairs.Count);
+        for (var i = 0; i < pairs.Count; i++)
+        {
+            var (match, candidate) = pairs[i];
+            rows.Add($"(@MatchId{i}, @TechnologyId{i}, @NeedId{i}, @TechnologyOrganisationId{i}, @NeedOrganisationId{i}, @Score{i}, @Explanation{i}, @Features{i}, 1, @Now, @Now)");
+            parameters.Add($"MatchId{i}", Guid.NewGuid());
+            parameters.Add($"TechnologyId{i}", match.TechnologyId);
+            parameters.Add($"NeedId{i}", match.NeedId);
+            parameters.Add($"TechnologyOrganisationId{i}", match.TechnologyOrganisationId);
+            parameters.Add($"NeedOrganisationId{i}", match.NeedOrganisationId);
+            parameters.Add($"Score{i}", match.Score);
+            parameters.Add($"Explanation{i}", JsonSerializer.Serialize(candidate.Explanation.WithBridgesInTerms(), s_json));
+            // Kept so staff feedback on this suggestion can teach the ranking model (LearnRankingWeights).
+            parameters.Add($"Features{i}", JsonSerializer.Serialize(candidate.Features.ToArray(), s_json));
+        }
+
+        var returned = await connection.QueryAsync<(string MatchId, string TechnologyId, string NeedId)>(
+            $"""
             INSERT INTO matches (match_id, technology_id, need_id, technology_organisation_id, need_organisation_id,
                                  score, explanation, features, active, created_at, updated_at)
-            VALUES (@MatchId, @TechnologyId, @NeedId, @TechnologyOrganisationId, @NeedOrganisationId,
-                    @Score, @Explanation, @Features, 1, @Now, @Now)
+            VALUES {string.Join(",\n       ", rows)}
             ON CONFLICT (technology_id, need_id) DO UPDATE SET
                 technology_organisation_id = excluded.technology_organisation_id,
                 need_organisation_id = excluded.need_organisation_id,
@@ -171,23 +197,11 @@ public static class MatchListing
                 features = excluded.features,
                 active = 1,
                 updated_at = excluded.updated_at
-            RETURNING match_id AS MatchId
+            RETURNING match_id AS MatchId, technology_id AS TechnologyId, need_id AS NeedId
             """,
-            new
-            {
-                MatchId = Guid.NewGuid(),
-                match.TechnologyId,
-                match.NeedId,
-                match.TechnologyOrganisationId,
-                match.NeedOrganisationId,
-                match.Score,
-                Explanation = JsonSerializer.Serialize(candidate.Explanation.WithBridgesInTerms(), s_json),
-                // Kept so staff feedback on this suggestion can teach the ranking model (LearnRankingWeights).
-                Features = JsonSerializer.Serialize(candidate.Features.ToArray(), s_json),
-                Now = now,
-            },
+            parameters,
             transaction);
-        return Guid.Parse(matchId);
+        return returned.ToDictionary(r => (Guid.Parse(r.TechnologyId), Guid.Parse(r.NeedId)), r => Guid.Parse(r.MatchId));
     }
 
     private static Listing Technology(
