@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The load run: bash infra/load.sh
 #
-# Bounded (MATCHMAKING_LOAD_SECONDS per configuration, default 240) and on loopback only. Starts a PRIVATE PostgreSQL
+# Bounded (MATCHMAKING_LOAD_SECONDS per configuration, default 240; MATCHMAKING_LOAD_CONFIGS="1" runs one replica only) and on loopback only. Starts a PRIVATE PostgreSQL
 # (port MATCHMAKING_LOAD_POSTGRES_PORT, default 55442) and a PRIVATE RabbitMQ node (load@localhost on
 # MATCHMAKING_LOAD_RABBITMQ_PORT, default 5674), builds tests/Faults.Tests (whose LoadRun test is the driver), and
 # for one replica of each service, then two of Research, Needs and Matching, posts MATCHMAKING_LOAD_LISTINGS
@@ -50,7 +50,7 @@ export MATCHMAKING_FAULTS_RABBITMQ_NODE="$RMQ_NODE" MATCHMAKING_FAULTS_RABBITMQ_
 unset MATCHMAKING_TEST_POSTGRES MATCHMAKING_TEST_RABBITMQ
 
 code=0
-for replicas in 1 2; do
+for replicas in ${MATCHMAKING_LOAD_CONFIGS:-1 2}; do
     log "load with $replicas replica(s); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
     MATCHMAKING_LOAD_REPLICAS=$replicas timeout --kill-after=20 900 \
         dotnet test "$PROJECT" -c Release --no-build --filter "FullyQualifiedName~LoadRun" \

@@ -85,6 +85,10 @@ public sealed class LoadRun(ITestOutputHelper output)
                 "battery packs overheat when charged fast", "die cast aluminium parts show porosity",
             ];
 
+            // Processor time per service during the run: on a shared, loaded machine wall-clock rates say little, but
+            // what each listing costs in CPU says where the time goes.
+            TimeSpan[] CpuTimes() => processes.Select(p => System.Diagnostics.Process.GetProcessById(p.Pid).TotalProcessorTime).ToArray();
+            var cpuBefore = CpuTimes();
             var posted = new (Guid Id, DateTimeOffset At)[listings];
             var failures = 0;
             var clock = Stopwatch.StartNew();
@@ -147,6 +151,12 @@ public sealed class LoadRun(ITestOutputHelper output)
             }
 
             var seconds = clock.Elapsed.TotalSeconds;
+            var cpuAfter = CpuTimes();
+            var cpu = string.Join(' ', processes
+                .Select((p, i) => (p.Service, Cpu: cpuAfter[i] - cpuBefore[i]))
+                .GroupBy(x => x.Service)
+                .Select(g => string.Create(CultureInfo.InvariantCulture,
+                    $"{g.Key.ToLowerInvariant()}={g.Sum(x => x.Cpu.TotalMilliseconds) / Math.Max(1, applied):F1}")));
             var firstMatch = (await matching.QueryAsync<(string Id, string At)>(
                 """
                 SELECT id, MIN(created_at) FROM (
@@ -162,7 +172,7 @@ public sealed class LoadRun(ITestOutputHelper output)
             var line = string.Create(CultureInfo.InvariantCulture,
                 $"load replicas={replicas} listings={applied} per_second={applied / seconds:F1} p50_ms={Percentile(0.5):F0} p99_ms={Percentile(0.99):F0} raw_bus_per_second={raw:F0}");
             var detail = string.Create(CultureInfo.InvariantCulture,
-                $"  posted {listings - failures} of {listings} in {postSeconds:F1} s ({(listings - failures) / postSeconds:F1}/s over HTTP), {applied} applied by Matching within {seconds:F1} s; {latencies.Length} listings had a match; {failures} POSTs failed");
+                $"  posted {listings - failures} of {listings} in {postSeconds:F1} s ({(listings - failures) / postSeconds:F1}/s over HTTP), {applied} applied by Matching within {seconds:F1} s; {latencies.Length} listings had a match; {failures} POSTs failed; CPU ms per applied listing: {cpu}");
             output.WriteLine(line);
             output.WriteLine(detail);
             if (System.Environment.GetEnvironmentVariable("MATCHMAKING_LOAD_REPORT") is { Length: > 0 } report)

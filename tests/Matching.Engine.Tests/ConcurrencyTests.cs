@@ -41,4 +41,35 @@ public sealed class ConcurrencyTests : IDisposable
         Assert.Equal(60, index.Count(ListingKind.Technology));
         Assert.Equal(48, index.Match(need, 100).Count);
     }
+
+    [Fact]
+    public async Task Every_write_is_visible_when_it_returns_even_when_writers_share_a_reopen()
+    {
+        var index = _temp.Index;
+        var cancellation = TestContext.Current.CancellationToken;
+        var unseen = 0;
+
+        // Many writers at once, so most of their writes are made visible by a reopen another writer started.
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(writer => Task.Run(() =>
+        {
+            for (var i = 0; i < 25; i++)
+            {
+                var technology = Listings.Technology($"Idea {writer}-{i}", "Faster mould cooling.");
+                index.Upsert(technology);
+                if (index.Get(technology.Id) is null)
+                {
+                    Interlocked.Increment(ref unseen);
+                }
+
+                index.Delete(technology.Id);
+                if (index.Get(technology.Id) is not null)
+                {
+                    Interlocked.Increment(ref unseen);
+                }
+            }
+        }, cancellation)));
+
+        Assert.Equal(0, unseen);
+        Assert.Equal(0, index.Count(ListingKind.Technology));
+    }
 }

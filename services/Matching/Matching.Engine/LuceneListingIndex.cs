@@ -70,6 +70,11 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
     // Writes since the last commit; the committer commits when there are any.
     private long _uncommitted;
 
+    // Writes so far, and how many of them the current searcher sees (see RefreshUpTo).
+    private long _written;
+    private long _visible;
+    private readonly System.Threading.Lock _refresh = new();
+
     // Operations share the lock; Dispose takes it alone, so nothing runs on a closed writer.
     private readonly ReaderWriterLockSlim _lifetime = new(LockRecursionPolicy.SupportsRecursion);
     private bool _disposed;
@@ -516,18 +521,42 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
             ObjectDisposedException.ThrowIf(_disposed, this);
             write();
 
-            // Counted once written, so a commit that reads the count holds every write counted in it.
+            // Counted once written, so a commit or refresh that reads a count holds every write counted in it.
             Interlocked.Increment(ref _uncommitted);
+            var written = Interlocked.Increment(ref _written);
             if (durable || _committer is null)
             {
                 CommitLocked();
             }
 
-            _searchers.MaybeRefreshBlocking();
+            RefreshUpTo(written);
         }
         finally
         {
             _lifetime.ExitReadLock();
+        }
+    }
+
+    // Makes the given write visible to searches. Concurrent writers share a reopen: one thread reopens for every write
+    // counted when it starts, and a writer queued behind it finds its write already covered. (A reopen per write
+    // serialised the consumers behind a lock that each held for a full reopen.)
+    private void RefreshUpTo(long written)
+    {
+        if (Interlocked.Read(ref _visible) >= written)
+        {
+            return;
+        }
+
+        lock (_refresh)
+        {
+            if (Interlocked.Read(ref _visible) >= written)
+            {
+                return;
+            }
+
+            var covered = Interlocked.Read(ref _written);
+            _searchers.MaybeRefreshBlocking();
+            Interlocked.Exchange(ref _visible, covered);
         }
     }
 
