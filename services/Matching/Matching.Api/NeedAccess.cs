@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using Matchmaking.Matching.Contracts;
+using Matchmaking.ServiceDefaults.Storage;
 
 namespace Matchmaking.Matching.Api;
 
@@ -20,17 +21,10 @@ public static class NeedAccess
             return matches;
         }
 
-        // One query for every need named, with a parameter each (Dapper would pass a list as an array to Npgsql but
-        // expand it for SQLite).
         var needs = matches.Select(m => m.NeedId).Distinct().ToList();
         var parameters = new DynamicParameters();
-        for (var i = 0; i < needs.Count; i++)
-        {
-            parameters.Add($"Id{i}", needs[i]);
-        }
-
         var visibilities = (await connection.QueryAsync<(string Id, string Visibility)>(
-            $"SELECT id AS Id, visibility AS Visibility FROM listings WHERE id IN ({string.Join(", ", needs.Select((_, i) => $"@Id{i}"))})",
+            $"SELECT id AS Id, visibility AS Visibility FROM listings WHERE id IN ({SqlRows.List(needs, parameters)})",
             parameters,
             transaction)).ToDictionary(r => Guid.Parse(r.Id), r => r.Visibility);
         var annotated = matches.Select(match => match with { NeedVisibility = visibilities.GetValueOrDefault(match.NeedId) }).ToList();

@@ -12,28 +12,31 @@ namespace Matchmaking.Brokerage.Api.Notifications;
 /// </summary>
 public static class MatchFoundNotifications
 {
-    public static async Task WriteAsync(DbConnection connection, DbTransaction transaction, MatchesSuggested message, Guid? messageId)
+    public static Task WriteAsync(DbConnection connection, DbTransaction transaction, MatchesSuggested message, Guid? messageId)
     {
+        var notifications = new List<Notification>();
         foreach (var match in message.Matches)
         {
             var key = $"match-found:{match.TechnologyId:D}:{match.NeedId:D}";
-            await Notify.OrganisationAsync(connection, transaction, match.NeedOrganisationId, Notify.MatchFound,
+            notifications.Add(Notify.ForOrganisation(match.NeedOrganisationId, Notify.MatchFound,
                 "New match for your need", "The matching engine suggested a technology for your need.",
-                $"/needs/{match.NeedId:D}", key, message.OccurredAt);
+                $"/needs/{match.NeedId:D}", key, message.OccurredAt));
             if (match.NeedVisibility is "public" or "anonymous")
             {
-                await Notify.OrganisationAsync(connection, transaction, match.TechnologyOrganisationId, Notify.MatchFound,
+                notifications.Add(Notify.ForOrganisation(match.TechnologyOrganisationId, Notify.MatchFound,
                     "New match for your technology", "The matching engine suggested a need your technology may answer.",
-                    $"/technologies/{match.TechnologyId:D}", key, message.OccurredAt);
+                    $"/technologies/{match.TechnologyId:D}", key, message.OccurredAt));
             }
         }
 
         if (message.Matches.Count > 0)
         {
-            await Notify.StaffAsync(connection, transaction, Notify.MatchFound, "New suggestions to review",
+            notifications.Add(Notify.ForStaff(Notify.MatchFound, "New suggestions to review",
                 $"The matching engine made {message.Matches.Count} suggestion(s) for a {message.ListingKind}.",
-                "/review", $"match-found:{messageId ?? Guid.NewGuid():D}", message.OccurredAt);
+                "/review", $"match-found:{messageId ?? Guid.NewGuid():D}", message.OccurredAt));
         }
+
+        return Notify.AddAsync(connection, transaction, notifications);
     }
 }
 

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using Matchmaking.ServiceDefaults.Storage;
 
 namespace Matchmaking.Brokerage.Api.Notifications;
 
@@ -17,33 +18,45 @@ public static class Notify
     public static Task OrganisationAsync(
         DbConnection connection, DbTransaction transaction, Guid organisationId,
         string kind, string title, string body, string link, string dedupeKey, DateTimeOffset at) =>
-        AddAsync(connection, transaction, ToOrganisation, organisationId, kind, title, body, link, $"{dedupeKey}:{organisationId:D}", at);
+        AddAsync(connection, transaction, [ForOrganisation(organisationId, kind, title, body, link, dedupeKey, at)]);
 
     public static Task StaffAsync(
         DbConnection connection, DbTransaction transaction,
         string kind, string title, string body, string link, string dedupeKey, DateTimeOffset at) =>
-        AddAsync(connection, transaction, ToStaff, null, kind, title, body, link, $"{dedupeKey}:staff", at);
+        AddAsync(connection, transaction, [ForStaff(kind, title, body, link, dedupeKey, at)]);
 
-    private static Task AddAsync(
-        DbConnection connection, DbTransaction transaction, string audience, Guid? organisationId,
-        string kind, string title, string body, string link, string dedupeKey, DateTimeOffset at) =>
-        connection.ExecuteAsync(
-            """
+    /// <summary>A notification to every user of an organisation, once per dedupe key and organisation.</summary>
+    public static Notification ForOrganisation(
+        Guid organisationId, string kind, string title, string body, string link, string dedupeKey, DateTimeOffset at) =>
+        new(ToOrganisation, organisationId, kind, title, body, link, $"{dedupeKey}:{organisationId:D}", at);
+
+    /// <summary>A notification to centre staff, once per dedupe key.</summary>
+    public static Notification ForStaff(string kind, string title, string body, string link, string dedupeKey, DateTimeOffset at) =>
+        new(ToStaff, null, kind, title, body, link, $"{dedupeKey}:staff", at);
+
+    /// <summary>Writes the notifications in one statement; a dedupe key already written (or repeated) is written once.</summary>
+    public static Task AddAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Notification> notifications)
+    {
+        var distinct = notifications.DistinctBy(n => n.DedupeKey, StringComparer.Ordinal).ToList();
+        if (distinct.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        var parameters = new DynamicParameters();
+        var values = SqlRows.Values(distinct, parameters, n =>
+            [Guid.NewGuid(), n.Audience, n.OrganisationId?.ToString("D"), n.Kind, n.Title, n.Body, n.Link, n.DedupeKey, n.At]);
+        return connection.ExecuteAsync(
+            $"""
             INSERT INTO notifications (id, audience, organisation_id, kind, title, body, link, dedupe_key, created_at)
-            VALUES (@Id, @Audience, @OrganisationId, @Kind, @Title, @Body, @Link, @DedupeKey, @CreatedAt)
+            VALUES {values}
             ON CONFLICT (dedupe_key) DO NOTHING
             """,
-            new
-            {
-                Id = Guid.NewGuid(),
-                Audience = audience,
-                OrganisationId = organisationId?.ToString("D"),
-                Kind = kind,
-                Title = title,
-                Body = body,
-                Link = link,
-                DedupeKey = dedupeKey,
-                CreatedAt = at,
-            },
+            parameters,
             transaction);
+    }
 }
+
+/// <summary>One notification to write: to an organisation's users or to staff.</summary>
+public sealed record Notification(
+    string Audience, Guid? OrganisationId, string Kind, string Title, string Body, string Link, string DedupeKey, DateTimeOffset At);

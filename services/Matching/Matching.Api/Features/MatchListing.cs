@@ -7,6 +7,7 @@ using Matchmaking.Matching.Engine;
 using Matchmaking.Needs.Contracts;
 using Matchmaking.Research.Contracts;
 using Matchmaking.ServiceDefaults.Messaging;
+using Matchmaking.ServiceDefaults.Storage;
 using Matchmaking.Text;
 using Microsoft.Extensions.Options;
 
@@ -168,27 +169,25 @@ public static class MatchListing
         }
 
         var parameters = new DynamicParameters(new { Now = now });
-        var rows = new List<string>(pairs.Count);
-        for (var i = 0; i < pairs.Count; i++)
-        {
-            var (match, candidate) = pairs[i];
-            rows.Add($"(@MatchId{i}, @TechnologyId{i}, @NeedId{i}, @TechnologyOrganisationId{i}, @NeedOrganisationId{i}, @Score{i}, @Explanation{i}, @Features{i}, 1, @Now, @Now)");
-            parameters.Add($"MatchId{i}", Guid.NewGuid());
-            parameters.Add($"TechnologyId{i}", match.TechnologyId);
-            parameters.Add($"NeedId{i}", match.NeedId);
-            parameters.Add($"TechnologyOrganisationId{i}", match.TechnologyOrganisationId);
-            parameters.Add($"NeedOrganisationId{i}", match.NeedOrganisationId);
-            parameters.Add($"Score{i}", match.Score);
-            parameters.Add($"Explanation{i}", JsonSerializer.Serialize(candidate.Explanation.WithBridgesInTerms(), s_json));
+        var values = SqlRows.Values(pairs, parameters, pair => [
+            Guid.NewGuid(),
+            pair.Match.TechnologyId,
+            pair.Match.NeedId,
+            pair.Match.TechnologyOrganisationId,
+            pair.Match.NeedOrganisationId,
+            pair.Match.Score,
+            JsonSerializer.Serialize(pair.Candidate.Explanation.WithBridgesInTerms(), s_json),
             // Kept so staff feedback on this suggestion can teach the ranking model (LearnRankingWeights).
-            parameters.Add($"Features{i}", JsonSerializer.Serialize(candidate.Features.ToArray(), s_json));
-        }
-
+            JsonSerializer.Serialize(pair.Candidate.Features.ToArray(), s_json),
+            1,
+            now,
+            now,
+        ]);
         var returned = await connection.QueryAsync<(string MatchId, string TechnologyId, string NeedId)>(
             $"""
             INSERT INTO matches (match_id, technology_id, need_id, technology_organisation_id, need_organisation_id,
                                  score, explanation, features, active, created_at, updated_at)
-            VALUES {string.Join(",\n       ", rows)}
+            VALUES {values}
             ON CONFLICT (technology_id, need_id) DO UPDATE SET
                 technology_organisation_id = excluded.technology_organisation_id,
                 need_organisation_id = excluded.need_organisation_id,
