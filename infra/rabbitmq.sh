@@ -95,8 +95,25 @@ cmd_start() {
         rabbitmq-server -detached </dev/null >"$START_LOG" 2>&1 || die "rabbitmq-server -detached failed: $(cat "$START_LOG")"
     fi
     await_startup
+    ensure_management
     log "ready on 127.0.0.1:5672"
     settings
+}
+
+# The tests create a virtual host per test class through the management HTTP API (port 15672): rabbitmqctl starts
+# an Erlang node per call and can hang when test runs overlap. Without the plugin they fall back to rabbitmqctl.
+ensure_management() {
+    if ! grep -q rabbitmq_management /etc/rabbitmq/enabled_plugins 2>/dev/null; then
+        log "enabling the management plugin"
+        timeout 120 rabbitmq-plugins -q enable rabbitmq_management </dev/null >&2 \
+            || { log "could not enable the management plugin; the tests will use rabbitmqctl"; return 0; }
+    fi
+    local i
+    for i in $(seq 1 30); do
+        (exec 3<>/dev/tcp/127.0.0.1/15672) 2>/dev/null && return 0
+        sleep 1
+    done
+    log "the management API does not answer on 15672; the tests will use rabbitmqctl"
 }
 
 cmd_stop() {

@@ -121,7 +121,7 @@ public sealed class MatchingService : IAsyncDisposable
         {
         }
 
-        // rabbitmqctl takes seconds per call, so the servers are tidied in the background; the run waits for it at the end.
+        // The servers are tidied in the background; the run waits for it at the end.
         LeftoverCleanup.Add(RemoveFromServersAsync(postgres, broker));
     }
 
@@ -150,24 +150,9 @@ public sealed class MatchingService : IAsyncDisposable
             }
         }
 
-        if (broker is not null && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(RabbitMqServer.Variable)))
+        if (broker is not null)
         {
-            try
-            {
-                using var process = Process.Start(new ProcessStartInfo("rabbitmqctl", ["-q", "delete_vhost", broker.VirtualHost])
-                {
-                    RedirectStandardOutput = true,
-                    RedirectStandardError = true,
-                });
-                if (process is not null)
-                {
-                    await Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync(), process.WaitForExitAsync());
-                }
-            }
-            catch (System.ComponentModel.Win32Exception)
-            {
-                // No rabbitmqctl here: the broker keeps the virtual host.
-            }
+            await RabbitMqServer.DeleteVirtualHostAsync(broker);
         }
     }
 }

@@ -19,11 +19,41 @@ public static class RabbitMqServer
     {
         var broker = await BrokerAsync();
         var virtualHost = $"{prefix}-{Guid.NewGuid():N}";
-        await broker.RunCtlAsync("add_vhost", virtualHost);
-        await broker.RunCtlAsync("set_permissions", "-p", virtualHost, broker.Uri.UserInfo.Split(':')[0], ".*", ".*", ".*");
-        var credentials = broker.Uri.UserInfo.Split(':');
-        return new RabbitMqEndpoint(broker.Uri.Host, (ushort)broker.Uri.Port, virtualHost,
-            Uri.UnescapeDataString(credentials[0]), Uri.UnescapeDataString(credentials.ElementAtOrDefault(1) ?? ""));
+        if (broker.Management is { } management)
+        {
+            await management.SendAsync(HttpMethod.Put, $"api/vhosts/{Uri.EscapeDataString(virtualHost)}", null);
+            await management.SendAsync(HttpMethod.Put, $"api/permissions/{Uri.EscapeDataString(virtualHost)}/{Uri.EscapeDataString(broker.Username)}",
+                new { configure = ".*", write = ".*", read = ".*" });
+        }
+        else
+        {
+            await broker.RunCtlAsync("add_vhost", virtualHost);
+            await broker.RunCtlAsync("set_permissions", "-p", virtualHost, broker.Username, ".*", ".*", ".*");
+        }
+
+        return new RabbitMqEndpoint(broker.Uri.Host, (ushort)broker.Uri.Port, virtualHost, broker.Username, broker.Password);
+    }
+
+    /// <summary>Removes a virtual host <see cref="CreateVirtualHostAsync"/> made, with its queues. Best effort: never throws.</summary>
+    public static async Task DeleteVirtualHostAsync(RabbitMqEndpoint endpoint)
+    {
+        try
+        {
+            var broker = await BrokerAsync();
+            if (broker.Management is { } management)
+            {
+                await management.SendAsync(HttpMethod.Delete, $"api/vhosts/{Uri.EscapeDataString(endpoint.VirtualHost)}", null);
+            }
+            else
+            {
+                await broker.RunCtlAsync("delete_vhost", endpoint.VirtualHost);
+            }
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or TimeoutException or HttpRequestException
+            or TaskCanceledException or System.ComponentModel.Win32Exception)
+        {
+            // A leftover virtual host must not fail a test that passed.
+        }
     }
 
     private static async Task<Broker> BrokerAsync()
@@ -44,7 +74,8 @@ public static class RabbitMqServer
             var fromEnvironment = Environment.GetEnvironmentVariable(Variable);
             if (!string.IsNullOrWhiteSpace(fromEnvironment))
             {
-                return _broker = new Broker(new Uri(fromEnvironment), Container: null);
+                var uri = new Uri(fromEnvironment);
+                return _broker = new Broker(uri, Container: null) { Management = await ManagementApi.FindAsync(uri) };
             }
 
             try
@@ -68,6 +99,13 @@ public static class RabbitMqServer
 
     private sealed record Broker(Uri Uri, RabbitMqContainer? Container)
     {
+        /// <summary>The broker's management HTTP API when it answers: vhosts in milliseconds, and no CLI node to hang.</summary>
+        public ManagementApi? Management { get; init; }
+
+        public string Username => Uri.UnescapeDataString(Uri.UserInfo.Split(':')[0]);
+
+        public string Password => Uri.UnescapeDataString(Uri.UserInfo.Split(':').ElementAtOrDefault(1) ?? "");
+
         public async Task RunCtlAsync(params string[] arguments)
         {
             if (Container is not null)
@@ -139,6 +177,55 @@ public static class RabbitMqServer
                     await Task.Delay(50);
                 }
             }
+        }
+    }
+}
+
+/// <summary>
+/// RabbitMQ's management HTTP API (<c>MATCHMAKING_TEST_RABBITMQ_MANAGEMENT</c>, else port 15672 of the broker's host),
+/// used instead of <c>rabbitmqctl</c> when it answers: each CLI call starts an Erlang node of its own, takes seconds,
+/// and can hang when test assemblies run side by side.
+/// </summary>
+internal sealed class ManagementApi(HttpClient client)
+{
+    public const string Variable = "MATCHMAKING_TEST_RABBITMQ_MANAGEMENT";
+
+    public static async Task<ManagementApi?> FindAsync(Uri amqp)
+    {
+        var address = Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } configured
+            ? new Uri(configured.EndsWith('/') ? configured : configured + "/")
+            : new Uri($"http://{amqp.Host}:15672/");
+        var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(Uri.UnescapeDataString(amqp.UserInfo))));
+        try
+        {
+            using var probe = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            using var response = await client.GetAsync("api/overview", probe.Token);
+            if (response.IsSuccessStatusCode)
+            {
+                return new ManagementApi(client);
+            }
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+        {
+        }
+
+        client.Dispose();
+        return null;
+    }
+
+    public async Task SendAsync(HttpMethod method, string path, object? body)
+    {
+        using var request = new HttpRequestMessage(method, path)
+        {
+            Content = body is null ? null : System.Net.Http.Json.JsonContent.Create(body),
+        };
+        using var response = await client.SendAsync(request);
+        if (!response.IsSuccessStatusCode && !(method == HttpMethod.Delete && response.StatusCode == System.Net.HttpStatusCode.NotFound))
+        {
+            throw new InvalidOperationException(
+                $"RabbitMQ management {method} {path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         }
     }
 }
