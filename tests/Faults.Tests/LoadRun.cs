@@ -71,7 +71,17 @@ public sealed class LoadRun(ITestOutputHelper output)
             }
 
             starts.Add(ServiceProcess.StartAsync("Brokerage", Settings("Brokerage", 1)));
-            processes.AddRange(await Task.WhenAll(starts));
+
+            // Every process that started is stopped below, even when another failed to start.
+            try
+            {
+                await Task.WhenAll(starts);
+            }
+            finally
+            {
+                processes.AddRange(starts.Where(start => start.IsCompletedSuccessfully).Select(start => start.Result));
+            }
+
             var research = processes.Where(p => p.Service == "Research").ToArray();
             var needs = processes.Where(p => p.Service == "Needs").ToArray();
 
