@@ -24,6 +24,14 @@ public sealed class OutboxRelay<TDatabase>(
     private const int BatchSize = 100;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// How long one publish may wait for the broker's confirm. A publish caught by a broker crash can otherwise wait
+    /// for ever, even after the connection has recovered (infra/faults.sh: Needs published nothing after RabbitMQ came
+    /// back; rabbitmq/rabbitmq-dotnet-client#1930, where the client's advice is a cancellation token as the timeout).
+    /// On the timeout the batch rolls back and is published again (same message ids; the inbox absorbs repeats).
+    /// </summary>
+    private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(15);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Publish only once every hosted service, the bus among them, has started: a message published before the
@@ -104,7 +112,21 @@ public sealed class OutboxRelay<TDatabase>(
 
             var message = JsonSerializer.Deserialize(row.Body, type, Outbox.SerializerOptions)!;
             var messageId = Guid.Parse(row.Id);
-            await publisher.Publish(message, type, context => context.MessageId = messageId, cancellationToken);
+            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                timeout.CancelAfter(PublishTimeout);
+                try
+                {
+                    // The token asks MassTransit to give up; WaitAsync gives up on it too, should it not listen.
+                    await publisher.Publish(message, type, context => context.MessageId = messageId, timeout.Token)
+                        .WaitAsync(PublishTimeout + TimeSpan.FromSeconds(1), cancellationToken);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw new TimeoutException($"The broker did not confirm outbox row {row.Id} within {PublishTimeout.TotalSeconds} s.");
+                }
+            }
+
             await connection.ExecuteAsync(
                 "UPDATE outbox_messages SET sent_at = @SentAt, attempts = attempts + 1 WHERE id = @Id",
                 new { SentAt = DateTimeOffset.UtcNow, row.Id },
