@@ -25,7 +25,7 @@ export PATH="$PATH:/usr/sbin:/sbin:$HOME/.dotnet"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/matchmaking-faults.XXXXXX")"
 LEDGER="$WORK/ledger"
 : >"$LEDGER"
-log() { printf '==> %s\n' "$*"; }
+log() { printf '==> [%4ss] %s\n' "$SECONDS" "$*"; }
 
 cleanup() {
     bash infra/rabbitmq.sh stop --node "$RMQ_NODE" >/dev/null 2>&1 || true
@@ -74,7 +74,7 @@ export MATCHMAKING_FAULTS_RABBITMQ_NODE="$RMQ_NODE" MATCHMAKING_FAULTS_RABBITMQ_
 unset MATCHMAKING_TEST_POSTGRES MATCHMAKING_TEST_RABBITMQ
 
 log "dotnet test $PROJECT $*"
-timeout --kill-after=20 "${MATCHMAKING_FAULTS_BUDGET:-900}" \
+timeout --kill-after=20 "${MATCHMAKING_FAULTS_BUDGET:-600}" \
     dotnet test "$PROJECT" -c Release --no-build --results-directory "$WORK/results" --logger trx \
     --filter "FullyQualifiedName!~LoadRun" \
     --logger "console;verbosity=detailed" "$@" </dev/null >"$WORK/test.log" 2>&1
@@ -108,6 +108,7 @@ fi
 
 bash infra/rabbitmq.sh stop --node "$RMQ_NODE" >/dev/null 2>&1 || true
 bash infra/postgres.sh stop "$PG_PORT" >/dev/null 2>&1 || true
+log "done (test log: ${TMPDIR:-/tmp}/matchmaking-faults-test.log)"
 cat "$LEDGER"
 totals
 exit "$code"

@@ -22,6 +22,9 @@ public sealed class SharedStack : IAsyncLifetime
 
     public Stack Stack => _stack ?? throw new InvalidOperationException("the shared stack did not start");
 
+    /// <summary>How long starting and seeding the stack took (once, for every scenario).</summary>
+    public TimeSpan StartedIn { get; private set; }
+
     public async ValueTask InitializeAsync()
     {
         if (!FaultCluster.Enabled)
@@ -29,8 +32,10 @@ public sealed class SharedStack : IAsyncLifetime
             return;
         }
 
+        var clock = Stopwatch.StartNew();
         _stack = await Stack.StartAsync("faults");
         await _stack.SeedTechnologiesAsync();
+        StartedIn = clock.Elapsed;
     }
 
     public async ValueTask DisposeAsync()
@@ -57,6 +62,7 @@ public sealed class FaultScenarios(SharedStack shared, ITestOutputHelper output)
     {
         FaultCluster.SkipUnlessEnabled();
         var stack = shared.Stack;
+        output.WriteLine($"(the shared stack started and was seeded in {shared.StartedIn.TotalSeconds:F1} s, once)");
         await stack.ReviveAsync();
         Step("stack ready");
         return (stack, await stack.DuplicatesAsync());
@@ -74,7 +80,7 @@ public sealed class FaultScenarios(SharedStack shared, ITestOutputHelper output)
         Step("Needs restarted with kill-after-commit");
 
         // The hook kills Needs right after the need and its event commit: the client never hears back.
-        var crashed = await stack.PostNeedAsync(TimeSpan.FromSeconds(5));
+        var crashed = await stack.PostNeedAsync(TimeSpan.FromSeconds(2));
         Assert.Null(crashed);
         await stack.Needs.WaitForExitAsync(TimeSpan.FromSeconds(30));
         var committed = (await NeedIdsAsync(stack)).Except(before).ToList();

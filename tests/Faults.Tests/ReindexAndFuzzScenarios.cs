@@ -16,7 +16,7 @@ using Xunit;
 
 namespace Matchmaking.Faults.Tests;
 
-public sealed class IndexAndInputScenarios(ITestOutputHelper output)
+public sealed class ReindexScenario(ITestOutputHelper output)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -104,6 +104,12 @@ public sealed class IndexAndInputScenarios(ITestOutputHelper output)
         {
         }
     }
+}
+
+/// <summary>Bad input over every endpoint of the Host (in process: SQLite, in-memory bus), beside the server scenarios.</summary>
+public sealed class FuzzScenario(ITestOutputHelper output)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task Fuzzed_requests_to_every_endpoint_get_4xx_problem_details_and_never_a_5xx()
