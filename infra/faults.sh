@@ -25,7 +25,7 @@ export PATH="$PATH:/usr/sbin:/sbin:$HOME/.dotnet"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/matchmaking-faults.XXXXXX")"
 LEDGER="$WORK/ledger"
 : >"$LEDGER"
-log() { printf '==> %s\n' "$*"; }
+log() { printf '==> [%4ss] %s\n' "$SECONDS" "$*"; }
 
 cleanup() {
     bash infra/rabbitmq.sh stop --node "$RMQ_NODE" >/dev/null 2>&1 || true
@@ -56,19 +56,31 @@ fi
 pg_line="$(bash infra/postgres.sh start "$PG_PORT")" || { log "PostgreSQL did not start"; FAILED=1; totals; exit 1; }
 rmq_line="$(bash infra/rabbitmq.sh start --node "$RMQ_NODE" --port "$RMQ_PORT")" || { log "RabbitMQ node did not start"; FAILED=1; totals; exit 1; }
 MATCHMAKING_FAULTS_POSTGRES="$(sed -n 's/^export MATCHMAKING_TEST_POSTGRES="\(.*\)"$/\1/p' <<<"$pg_line")"
+# infra/postgres.sh turns synchronous_commit off for speed: a commit is then acknowledged before its WAL is on disk,
+# and `pg_ctl stop -m immediate` loses the last ones (the PostgreSQL scenario lost a need it had answered 201 for).
+# The durability this suite tests is a production server's: on.
+pg_bin="$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
+if ! "$pg_bin/psql" -q -X -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres \
+        -c "ALTER SYSTEM SET synchronous_commit = on" -c "SELECT pg_reload_conf()" </dev/null >/dev/null; then
+    log "could not turn synchronous_commit on"; FAILED=1; totals; exit 1
+fi
 log "private PostgreSQL on $PG_PORT, private RabbitMQ node $RMQ_NODE@localhost on $RMQ_PORT (${rmq_line##*=})"
 
 export MATCHMAKING_FAULTS=1 MATCHMAKING_FAULTS_POSTGRES MATCHMAKING_FAULTS_LEDGER="$LEDGER"
+# Service processes listen from MATCHMAKING_FAULTS_PORT_BASE + 1 up (three of them, restarted on the same ports).
+export MATCHMAKING_FAULTS_PORT_BASE="${MATCHMAKING_FAULTS_PORT_BASE:-5400}"
 export MATCHMAKING_FAULTS_RABBITMQ_NODE="$RMQ_NODE" MATCHMAKING_FAULTS_RABBITMQ_PORT="$RMQ_PORT"
 # The fixtures of Matchmaking.Testing must not reach the shared servers from here.
 unset MATCHMAKING_TEST_POSTGRES MATCHMAKING_TEST_RABBITMQ
 
 log "dotnet test $PROJECT $*"
-timeout --kill-after=20 "${MATCHMAKING_FAULTS_BUDGET:-900}" \
+timeout --kill-after=20 "${MATCHMAKING_FAULTS_BUDGET:-600}" \
     dotnet test "$PROJECT" -c Release --no-build --results-directory "$WORK/results" --logger trx \
     --filter "FullyQualifiedName!~LoadRun" \
-    --logger "console;verbosity=normal" "$@" </dev/null >"$WORK/test.log" 2>&1
+    --logger "console;verbosity=detailed" "$@" </dev/null >"$WORK/test.log" 2>&1
 test_rc=$?
+# Kept after the run (the work folder is not): every scenario's output, its step timings, failures in full.
+cp "$WORK/test.log" "${TMPDIR:-/tmp}/matchmaking-faults-test.log" 2>/dev/null || true
 grep -E '^\s*(Passed|Failed|Skipped) |Error Message|Assert|Exception' "$WORK/test.log" | head -n 80
 
 trx="$(find "$WORK/results" -name '*.trx' 2>/dev/null | head -n 1)"
@@ -96,6 +108,7 @@ fi
 
 bash infra/rabbitmq.sh stop --node "$RMQ_NODE" >/dev/null 2>&1 || true
 bash infra/postgres.sh stop "$PG_PORT" >/dev/null 2>&1 || true
+log "done (test log: ${TMPDIR:-/tmp}/matchmaking-faults-test.log)"
 cat "$LEDGER"
 totals
 exit "$code"

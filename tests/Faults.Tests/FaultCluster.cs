@@ -1,7 +1,11 @@
 using System.Diagnostics;
 using Npgsql;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 using Xunit;
 
+// One scenario at a time: they kill and restart the servers they share. (Running the fuzz run, which needs none of
+// them, beside the others gained nothing on two cores: it and the reindex scenario took 51 s together, 43 s apart.)
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
 
 namespace Matchmaking.Faults.Tests;
@@ -51,20 +55,58 @@ public static class FaultCluster
         return vhost;
     }
 
-    /// <summary>Messages ready in a queue of the private broker (0 when it does not exist).</summary>
-    public static async Task<int> QueueDepthAsync(string vhost, string queue)
+    /// <summary>
+    /// The settings every service (process or in-process host) gets on the private servers: the RabbitMQ transport on
+    /// <paramref name="vhost"/> and PostgreSQL storage. Keys in configuration form (<c>A:B</c>); see <see cref="AsEnvironment"/>.
+    /// </summary>
+    public static Dictionary<string, string> ServiceSettings(string vhost) => new()
+    {
+        ["Matchmaking:Bus:Transport"] = "RabbitMq",
+        ["Matchmaking:Bus:RabbitMq:Host"] = "127.0.0.1",
+        ["Matchmaking:Bus:RabbitMq:Port"] = RabbitPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Matchmaking:Bus:RabbitMq:VirtualHost"] = vhost,
+        ["Matchmaking:Storage:Provider"] = "Postgres",
+    };
+
+    /// <summary>Configuration keys as environment variables (<c>A:B</c> becomes <c>A__B</c>).</summary>
+    public static Dictionary<string, string> AsEnvironment(Dictionary<string, string> settings) =>
+        settings.ToDictionary(pair => pair.Key.Replace(":", "__", StringComparison.Ordinal), pair => pair.Value);
+
+    /// <summary>
+    /// Messages in the queues of <paramref name="vhost"/>, ready and unacknowledged, the <c>_error</c> and
+    /// <c>_skipped</c> queues left out: 0 when every consumer is done. From <c>rabbitmqctl</c>: slow (an Erlang VM a
+    /// call), so only where in-flight messages must count.
+    /// </summary>
+    public static async Task<int> PendingAsync(string vhost)
     {
         var output = await CtlAsync("list_queues", "-p", vhost, "name", "messages", "--no-table-headers");
+        var pending = 0;
         foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             var parts = line.Split('\t', ' ');
-            if (parts[0] == queue)
+            if (!parts[0].EndsWith("_error", StringComparison.Ordinal) && !parts[0].EndsWith("_skipped", StringComparison.Ordinal))
             {
-                return int.Parse(parts[^1], System.Globalization.CultureInfo.InvariantCulture);
+                pending += int.Parse(parts[^1], System.Globalization.CultureInfo.InvariantCulture);
             }
         }
 
-        return 0;
+        return pending;
+    }
+
+    /// <summary>Messages ready in a queue (0 when it does not exist), over AMQP: a passive declare, milliseconds.</summary>
+    public static async Task<uint> QueueReadyAsync(string vhost, string queue)
+    {
+        var factory = new ConnectionFactory { HostName = "127.0.0.1", Port = RabbitPort, VirtualHost = vhost };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        try
+        {
+            return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
+        }
+        catch (OperationInterruptedException exception) when (exception.ShutdownReason?.ReplyCode == 404)
+        {
+            return 0;
+        }
     }
 
     public static Task KillBrokerAsync() => RunAsync("bash", "infra/rabbitmq.sh", "kill", "--node", RabbitNode);
@@ -74,11 +116,49 @@ public static class FaultCluster
 
     public static Task CrashPostgresAsync() => RunAsync("bash", "infra/postgres.sh", "crash", PostgresPort);
 
-    public static Task ResumePostgresAsync() => RunAsync("bash", "infra/postgres.sh", "resume", PostgresPort);
+    /// <summary>
+    /// Starts the crashed server again (crash recovery) and empties this process's connection pools: their idle
+    /// connections died with the server and would fail the next probe.
+    /// </summary>
+    public static async Task ResumePostgresAsync()
+    {
+        await RunAsync("bash", "infra/postgres.sh", "resume", PostgresPort);
+        NpgsqlConnection.ClearAllPools();
+    }
+
+    /// <summary>Starts the broker again if a scenario left it dead (a failed one may); a no-op when it answers.</summary>
+    public static async Task EnsureBrokerAsync()
+    {
+        try
+        {
+            var factory = new ConnectionFactory { HostName = "127.0.0.1", Port = RabbitPort, RequestedConnectionTimeout = TimeSpan.FromSeconds(5) };
+            await using var connection = await factory.CreateConnectionAsync();
+        }
+        catch (BrokerUnreachableException)
+        {
+            await StartBrokerAsync();
+        }
+    }
+
+    /// <summary>Starts PostgreSQL again if a scenario left it stopped; a no-op when it answers.</summary>
+    public static async Task EnsurePostgresAsync()
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(PostgresServer);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("SELECT 1", connection);
+            await command.ExecuteScalarAsync();
+        }
+        catch (NpgsqlException)
+        {
+            await ResumePostgresAsync();
+        }
+    }
 
     public static Task<string> CtlAsync(params string[] arguments) =>
         RunAsync("runuser", ["-u", "rabbitmq", "--", "env", "HOME=/var/lib/rabbitmq", "/usr/lib/rabbitmq/bin/rabbitmqctl",
-            "-n", $"{RabbitNode}@localhost", "-q", .. arguments]);
+            "-n", $"{RabbitNode}@localhost", "-q", "-t", "60", .. arguments]);
 
     public static async Task<string> RunAsync(string program, params string[] arguments)
     {
@@ -96,8 +176,18 @@ public static class FaultCluster
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-        await process.WaitForExitAsync(timeout.Token);
+        // Bounded: a wedged rabbitmqctl must fail the scenario, not hang the suite (the broker's own start waits longer).
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(program == "bash" ? 4 : 1.5));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{program} {string.Join(' ', arguments)} did not finish in time");
+        }
+
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited {process.ExitCode}: {await stderr}");
@@ -170,6 +260,9 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
+    /// <summary>The test hook the running process was started with (null: none).</summary>
+    public string? Hook { get; private set; }
+
     public static async Task<ServiceProcess> StartAsync(string service, Dictionary<string, string> environment, string? hook = null)
     {
         var port = Interlocked.Increment(ref s_nextPort);
@@ -208,6 +301,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
 
         _process = Process.Start(start) ?? throw new InvalidOperationException($"{_service} did not start");
+        Hook = hook;
         var log = new StreamWriter(_log, append: true) { AutoFlush = true };
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };

@@ -40,22 +40,15 @@ public sealed class LoadRun(ITestOutputHelper output)
         var folder = Directory.CreateTempSubdirectory("matchmaking-load-").FullName;
         Dictionary<string, string> Settings(string service, int replica)
         {
-            var environment = new Dictionary<string, string>
-            {
-                ["Matchmaking__Bus__Transport"] = "RabbitMq",
-                ["Matchmaking__Bus__RabbitMq__Host"] = "127.0.0.1",
-                ["Matchmaking__Bus__RabbitMq__Port"] = FaultCluster.RabbitPort.ToString(CultureInfo.InvariantCulture),
-                ["Matchmaking__Bus__RabbitMq__VirtualHost"] = vhost,
-                ["Matchmaking__Storage__Provider"] = "Postgres",
-                [$"ConnectionStrings__{service}"] = databases[service],
-                ["Matchmaking__Matching__IndexPath"] = Path.Combine(folder, $"index-{replica}"),
-            };
+            var settings = FaultCluster.ServiceSettings(vhost);
+            settings[$"ConnectionStrings:{service}"] = databases[service];
+            settings["Matchmaking:Matching:IndexPath"] = Path.Combine(folder, $"index-{replica}");
             if (replicas > 1)
             {
-                environment["Matchmaking__InstanceId"] = $"{service.ToLowerInvariant()}-{replica}";
+                settings["Matchmaking:InstanceId"] = $"{service.ToLowerInvariant()}-{replica}";
             }
 
-            return environment;
+            return FaultCluster.AsEnvironment(settings);
         }
 
         var processes = new List<ServiceProcess>();

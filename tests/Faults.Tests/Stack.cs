@@ -7,6 +7,7 @@ using Dapper;
 using Matchmaking.ServiceDefaults.Auth;
 using Matchmaking.Testing;
 using Npgsql;
+using Xunit;
 
 namespace Matchmaking.Faults.Tests;
 
@@ -20,6 +21,7 @@ public sealed class Stack : IAsyncDisposable
     private readonly string _indexFolder = Directory.CreateTempSubdirectory("matchmaking-faults-index-").FullName;
     private readonly List<ServiceProcess> _processes = [];
     private int _serial;
+    private int _serverErrors;
 
     private Stack(string vhost, Dictionary<string, string> databases)
     {
@@ -39,24 +41,27 @@ public sealed class Stack : IAsyncDisposable
 
     public ServiceProcess Matching { get; private set; } = null!;
 
+    /// <summary>Answers to need posts that were a 5xx other than 503 (a fault must give 503 and a retry, never a 500).</summary>
+    public int ServerErrors => Volatile.Read(ref _serverErrors);
+
     public HttpClient University { get; }
 
     public HttpClient Enterprise { get; }
 
-    public static async Task<Stack> StartAsync(string name, string? needsHook = null, string? matchingHook = null)
+    public static async Task<Stack> StartAsync(string name)
     {
-        var vhost = await FaultCluster.CreateVirtualHostAsync(name);
-        var databases = new Dictionary<string, string>();
-        foreach (var service in new[] { "Research", "Needs", "Matching" })
-        {
-            databases[service] = await FaultCluster.CreateDatabaseAsync($"{name}_{service}".ToLowerInvariant().Replace('-', '_'));
-        }
+        // The virtual host (two rabbitmqctl calls, seconds each) and the databases side by side.
+        string[] services = ["Research", "Needs", "Matching"];
+        var vhost = FaultCluster.CreateVirtualHostAsync(name);
+        var created = await Task.WhenAll(services.Select(service =>
+            FaultCluster.CreateDatabaseAsync($"{name}_{service}".ToLowerInvariant().Replace('-', '_'))));
+        var databases = services.Zip(created).ToDictionary(pair => pair.First, pair => pair.Second);
 
-        var stack = new Stack(vhost, databases);
+        var stack = new Stack(await vhost, databases);
         // Started side by side: process start-up is most of a scenario's time on a busy machine.
         var research = stack.StartServiceAsync("Research");
-        var matching = stack.StartServiceAsync("Matching", matchingHook);
-        var needs = stack.StartServiceAsync("Needs", needsHook);
+        var matching = stack.StartServiceAsync("Matching");
+        var needs = stack.StartServiceAsync("Needs");
         stack.Research = await research;
         stack.Matching = await matching;
         stack.Needs = await needs;
@@ -65,32 +70,51 @@ public sealed class Stack : IAsyncDisposable
 
     public Dictionary<string, string> Environment(string service)
     {
-        var environment = new Dictionary<string, string>
-        {
-            ["Matchmaking__Bus__Transport"] = "RabbitMq",
-            ["Matchmaking__Bus__RabbitMq__Host"] = "127.0.0.1",
-            ["Matchmaking__Bus__RabbitMq__Port"] = FaultCluster.RabbitPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Matchmaking__Bus__RabbitMq__VirtualHost"] = VirtualHost,
-            ["Matchmaking__Storage__Provider"] = "Postgres",
-            [$"ConnectionStrings__{service}"] = Databases[service],
-        };
+        var settings = FaultCluster.ServiceSettings(VirtualHost);
+        settings[$"ConnectionStrings:{service}"] = Databases[service];
         if (service == "Matching")
         {
-            environment["Matchmaking__Matching__IndexPath"] = _indexFolder;
+            settings["Matchmaking:Matching:IndexPath"] = _indexFolder;
         }
 
-        return environment;
+        return FaultCluster.AsEnvironment(settings);
     }
 
-    private async Task<ServiceProcess> StartServiceAsync(string service, string? hook = null)
+    private async Task<ServiceProcess> StartServiceAsync(string service)
     {
-        var process = await ServiceProcess.StartAsync(service, Environment(service), hook);
+        var process = await ServiceProcess.StartAsync(service, Environment(service));
         lock (_processes)
         {
             _processes.Add(process);
         }
 
         return process;
+    }
+
+    /// <summary>
+    /// Brings the shared stack back to its plain state before a scenario, whatever the one before left behind: the
+    /// private servers up, every service running without a test hook and ready. Nothing is restarted that need not be.
+    /// </summary>
+    public async Task ReviveAsync()
+    {
+        await FaultCluster.EnsurePostgresAsync();
+        await FaultCluster.EnsureBrokerAsync();
+        await Task.WhenAll(new[] { Research, Needs, Matching }.Select(async process =>
+        {
+            if (process.Hook is not null && !process.HasExited)
+            {
+                await process.KillAsync();
+            }
+
+            if (process.HasExited)
+            {
+                await process.RestartAsync();
+            }
+            else
+            {
+                await process.WaitUntilAsync("/health/ready", ok: true, TimeSpan.FromSeconds(120));
+            }
+        }));
     }
 
     public static HttpClient Client(string token, Uri? baseAddress = null)
@@ -151,6 +175,11 @@ public sealed class Stack : IAsyncDisposable
                 {
                     return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
                 }
+
+                if ((int)response.StatusCode >= 500 && response.StatusCode != HttpStatusCode.ServiceUnavailable)
+                {
+                    Interlocked.Increment(ref _serverErrors);
+                }
             }
             catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
             {
@@ -174,8 +203,13 @@ public sealed class Stack : IAsyncDisposable
         return (await connection.QueryAsync<string>("SELECT id FROM listings WHERE kind = 'need'")).Select(Guid.Parse).ToHashSet();
     }
 
-    /// <summary>Waits until every sent need took effect in Matching (or the deadline), then counts the ledger.</summary>
-    public async Task<(int Effects, int Lost, int Duplicated)> SettleAsync(IReadOnlyCollection<Guid> sent, TimeSpan? timeout = null)
+    /// <summary>
+    /// Waits until every sent need took effect in Matching (or the deadline), then counts the ledger: effects among the
+    /// sent, the lost (with where each was lost: never stored by Needs although it answered 201, or stored and not
+    /// delivered), and doubled effects beyond <paramref name="duplicatesBefore"/> (what the stack held before).
+    /// </summary>
+    public async Task<(int Effects, int Lost, int Duplicated)> SettleAsync(
+        IReadOnlyCollection<Guid> sent, int duplicatesBefore, ITestOutputHelper output, TimeSpan? timeout = null)
     {
         HashSet<Guid> seen = [];
         try
@@ -188,8 +222,22 @@ public sealed class Stack : IAsyncDisposable
             seen = await NeedsInMatchingAsync();
         }
 
-        var effects = sent.Count(seen.Contains);
-        return (effects, sent.Count - effects, await DuplicatesAsync());
+        var lost = sent.Where(id => !seen.Contains(id)).ToList();
+        if (lost.Count > 0)
+        {
+            await using var connection = new NpgsqlConnection(Databases["Needs"]);
+            var stored = (await connection.QueryAsync<string>("SELECT id FROM needs")).Select(Guid.Parse).ToHashSet();
+            var unsent = await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM outbox_messages WHERE sent_at IS NULL");
+            foreach (var id in lost)
+            {
+                output.WriteLine($"lost {id}: {(stored.Contains(id) ? "stored by Needs, not in Matching" : "answered 201 by Needs but not stored")}");
+            }
+
+            output.WriteLine($"{unsent} outbox rows of Needs still unsent");
+        }
+
+        var effects = sent.Count - lost.Count;
+        return (effects, lost.Count, Math.Max(0, await DuplicatesAsync() - duplicatesBefore));
     }
 
     /// <summary>
@@ -227,5 +275,67 @@ public sealed class Stack : IAsyncDisposable
         catch (IOException)
         {
         }
+    }
+}
+
+/// <summary>
+/// A steady stream of need posts in the background, one at a time 50 ms apart, each retried until Needs stores it (see
+/// <see cref="Stack.PostNeedAsync"/>); what was acknowledged is the sent side of the ledger.
+/// </summary>
+public sealed class PostStream : IAsyncDisposable
+{
+    private readonly List<Guid> _sent = [];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+
+    public PostStream(Stack stack) => _loop = Task.Run(async () =>
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            if (await stack.PostNeedAsync() is { } id)
+            {
+                lock (_sent)
+                {
+                    _sent.Add(id);
+                }
+            }
+
+            await Task.Delay(50, CancellationToken.None);
+        }
+    });
+
+    public int Count
+    {
+        get
+        {
+            lock (_sent)
+            {
+                return _sent.Count;
+            }
+        }
+    }
+
+    /// <summary>Waits until <paramref name="more"/> further posts were acknowledged.</summary>
+    public async Task WaitForMoreAsync(int more, string what)
+    {
+        var target = Count + more;
+        await Eventually.UntilAsync(() => Task.FromResult(Count), n => n >= target, TimeSpan.FromSeconds(90), what);
+    }
+
+    /// <summary>Stops posting (the post in flight finishes) and returns every acknowledged need.</summary>
+    public async Task<List<Guid>> StopAsync()
+    {
+        await _stop.CancelAsync();
+        await _loop;
+        lock (_sent)
+        {
+            return [.. _sent];
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _stop.Dispose();
     }
 }

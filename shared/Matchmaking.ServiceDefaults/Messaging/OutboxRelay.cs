@@ -24,6 +24,14 @@ public sealed class OutboxRelay<TDatabase>(
     private const int BatchSize = 100;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// How long one publish may wait for the broker's confirm. A publish caught by a broker crash can otherwise wait
+    /// for ever, even after the connection has recovered (infra/faults.sh: Needs published nothing after RabbitMQ came
+    /// back; rabbitmq/rabbitmq-dotnet-client#1930, where the client's advice is a cancellation token as the timeout).
+    /// On the timeout the batch rolls back and is published again (same message ids; the inbox absorbs repeats).
+    /// </summary>
+    private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(15);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Publish only once every hosted service, the bus among them, has started: a message published before the
@@ -93,6 +101,9 @@ public sealed class OutboxRelay<TDatabase>(
         // The batch is published at once and the broker's confirms awaited together: one confirm round trip per batch
         // rather than per message (consumers never rely on the order of messages: every effect is newest-wins or
         // idempotent). A row is marked sent only once confirmed; a failed one stays for the next round.
+        // The token asks MassTransit to give up on a confirm that does not come; WaitAsync gives up too, should it not listen.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(PublishTimeout);
         var publishes = new List<(OutboxRow Row, Task Publish)>(rows.Count);
         foreach (var row in rows)
         {
@@ -107,7 +118,8 @@ public sealed class OutboxRelay<TDatabase>(
 
             var message = JsonSerializer.Deserialize(row.Body, type, Outbox.SerializerOptions)!;
             var messageId = Guid.Parse(row.Id);
-            publishes.Add((row, publisher.Publish(message, type, context => context.MessageId = messageId, cancellationToken)));
+            publishes.Add((row, publisher.Publish(message, type, context => context.MessageId = messageId, timeout.Token)
+                .WaitAsync(PublishTimeout + TimeSpan.FromSeconds(1), cancellationToken)));
         }
 
         var sent = 0;
@@ -118,6 +130,11 @@ public sealed class OutboxRelay<TDatabase>(
             try
             {
                 await publish;
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                failure ??= new TimeoutException($"The broker did not confirm outbox row {row.Id} within {PublishTimeout.TotalSeconds} s.");
+                continue;
             }
             catch (Exception exception)
             {
