@@ -38,6 +38,21 @@ public static class CedictDictionary
     public static IReadOnlyList<string> Glosses(string simplifiedWord) =>
         _data.Value.Lookup.TryGetValue(simplifiedWord, out var entry) ? entry.Senses : [];
 
+    /// <summary>
+    /// The English senses of a Simplified headword as it was written: when <paramref name="written"/> (the word in
+    /// Traditional text, as written there) is one of its Traditional forms, that form's senses only (錶 is a watch, 表
+    /// a table); otherwise the senses of all its forms taken in turn, the form with more senses first.
+    /// </summary>
+    public static IReadOnlyList<string> Glosses(string simplifiedWord, string? written)
+    {
+        if (!_data.Value.Lookup.TryGetValue(simplifiedWord, out var entry))
+        {
+            return [];
+        }
+
+        return (written is null ? null : entry.SensesOf(written)) ?? entry.InterleavedSenses;
+    }
+
     /// <summary>The Traditional forms CC-CEDICT gives for a Simplified headword (发 → 發, 髮).</summary>
     public static IReadOnlyList<string> TraditionalForms(string simplifiedWord) =>
         _data.Value.Lookup.TryGetValue(simplifiedWord, out var entry) ? entry.Traditional : [];
