@@ -32,6 +32,9 @@ internal sealed record QueryClause(ClauseKind Kind, string Field, string Term, s
     // How many listings hold the term: the cost of the clause, and (through idf) its worth.
     public int DocumentFrequency { get; init; }
 
+    // The term's per-segment state in the Lucene reader the plan was made over (null for another store).
+    public TermContext? Context { get; init; }
+
     public string? BridgeTarget { get; init; }
 
     public string? BridgeTargetChinese { get; init; }
@@ -327,6 +330,7 @@ internal static class QueryPlan
         new(kind, stats.Term.Field, term, surface, weight, Query(stats, weight))
         {
             DocumentFrequency = stats.DocFreq,
+            Context = stats.Context,
         };
 
     // A term's query, with its Lucene statistics when the plan was made over a Lucene reader.
