@@ -11,7 +11,7 @@ namespace Matchmaking.Matching.Engine;
 internal sealed class TermLookup
 {
     // Terms kept per reader; past this the lookups go on uncached until the next reader (after the next write).
-    private const int MaxCachedTerms = 500_000;
+    private const int MaxCachedTerms = 100_000;
 
     private static readonly ConditionalWeakTable<IndexReader, ConcurrentDictionary<(string Field, string Text), (Term Term, TermContext Context)>> s_cache = [];
 
