@@ -1,10 +1,19 @@
 using Matchmaking.Matching.Engine.Analysis;
 using Matchmaking.Matching.Engine.Bridging;
+using Matchmaking.Matching.Engine.Lexicon;
 
 namespace Matchmaking.Matching.Engine;
 
-// One text field of a listing as analysed: its text and tokens.
-internal sealed record ProfiledField(string Field, string Text, IReadOnlyList<Token> Tokens);
+// One text field of a listing as analysed: its text and tokens, and whether its Chinese is written in Traditional
+// characters (whose forms tell apart words that Simplified writes alike: 錶 watch and 表 table are both 表).
+internal sealed record ProfiledField(string Field, string Text, IReadOnlyList<Token> Tokens)
+{
+    public bool Traditional { get; init; }
+
+    // The token as written, for a Chinese token in Traditional text; null otherwise.
+    public string? Written(Token token) =>
+        Traditional && token.Chinese ? AnalysedText.Surface(Text, token.Start, token.End) : null;
+}
 
 // A listing analysed once, for both indexing and querying: the tokens of each text field and the glossary concepts
 // (terms, symptoms, methods) found in them.
@@ -35,7 +44,12 @@ internal sealed class ListingProfiler(TextAnalyser analyser, ConceptMatcher conc
             var tokens = new List<Token>();
             var runs = new List<(int Start, NormalisedRun Run)>();
             analyser.Analyse(field, text, tokens, runs);
-            fields.Add(new ProfiledField(field, text, tokens));
+            fields.Add(new ProfiledField(field, text, tokens)
+            {
+                // Simplified text has nothing to fold; a short Traditional sentence may hold few characters that only
+                // Traditional uses (the language detector's test), yet any folded character tells.
+                Traditional = runs.Count > 0 && ChineseScript.ToSimplified(text) != text,
+            });
             concepts.Find(field, text, tokens, runs, listing.Sector, hits);
         }
 

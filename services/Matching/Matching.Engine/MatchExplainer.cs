@@ -1,6 +1,7 @@
 using System.Globalization;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
+using Lucene.Net.Search.Similarities;
 
 namespace Matchmaking.Matching.Engine;
 
@@ -29,34 +30,52 @@ internal static class MatchExplainer
             .Select(group => (Leaf: leaves[group.Key], Docs: group.Order().ToArray()))
             .ToList();
 
-        foreach (var clause in clauses)
+        // A term clause planned over this reader is scored straight from the postings: per segment and field one terms
+        // enumerator and one postings enumerator serve every term, and a term that several clauses share (a word and
+        // a translation that meet) is read once. The scores are BM25's own (the similarity's scorer, as a TermQuery
+        // scores), so they still add up to the hit's score. Any other clause is scored through its query.
+        var scores = new double[clauses.Count][];
+        var terms = new Dictionary<Term, List<int>>();
+        for (var i = 0; i < clauses.Count; i++)
         {
-            var weight = searcher.CreateNormalizedWeight(clause.Query);
-            foreach (var (leaf, docs) in hitsByLeaf)
+            if (clauses[i].Query is TermQuery query && clauses[i].Context is { } context
+                && ReferenceEquals(context.TopReaderContext, searcher.TopReaderContext))
             {
-                var scorer = weight.GetScorer(leaf, leaf.AtomicReader.LiveDocs);
-                if (scorer is null)
+                if (!terms.TryGetValue(query.Term, out var sharing))
                 {
-                    continue;
+                    terms[query.Term] = sharing = [];
                 }
 
+                sharing.Add(i);
+            }
+            else
+            {
+                scores[i] = ScoreByQuery(searcher, clauses[i].Query, hitsByLeaf, hits.Count);
+            }
+        }
+
+        ScoreFromPostings(searcher, clauses, terms, hitsByLeaf, hits.Count, scores);
+
+        var position = 0;
+        var hitIndex = new Dictionary<int, int>(hits.Count);
+        foreach (var (_, docs) in hitsByLeaf)
+        {
+            foreach (var doc in docs)
+            {
+                hitIndex[doc] = position++;
+            }
+        }
+
+        for (var i = 0; i < clauses.Count; i++)
+        {
+            foreach (var (leaf, docs) in hitsByLeaf)
+            {
                 foreach (var doc in docs)
                 {
-                    var target = doc - leaf.DocBase;
-                    var current = scorer.DocID;
-                    if (current < target)
+                    var score = scores[i][hitIndex[doc]];
+                    if (!double.IsNaN(score))
                     {
-                        current = scorer.Advance(target);
-                    }
-
-                    if (current == DocIdSetIterator.NO_MORE_DOCS)
-                    {
-                        break;
-                    }
-
-                    if (current == target)
-                    {
-                        result[doc].Add((clause, scorer.GetScore()));
+                        result[doc].Add((clauses[i], score));
                     }
                 }
             }
@@ -70,17 +89,164 @@ internal static class MatchExplainer
                 continue;
             }
 
-            var grouped = list
-                .GroupBy(c => c.Clause.Group ?? "\0" + list.IndexOf(c).ToString(CultureInfo.InvariantCulture), StringComparer.Ordinal)
-                .SelectMany(group => group
-                    .OrderByDescending(c => c.Score)
-                    .Select((c, rank) => (c.Clause, Score: rank == 0 ? c.Score : c.Score * QueryPlan.GroupTieBreaker)))
-                .ToList();
+            // Groups in order of first appearance, each best first (a stable sort keeps ties in clause order).
+            var units = new List<List<(QueryClause Clause, double Score)>>();
+            var byGroup = new Dictionary<string, List<(QueryClause Clause, double Score)>>(StringComparer.Ordinal);
+            foreach (var contribution in list)
+            {
+                if (contribution.Clause.Group is not { } group)
+                {
+                    units.Add([contribution]);
+                }
+                else if (byGroup.TryGetValue(group, out var unit))
+                {
+                    unit.Add(contribution);
+                }
+                else
+                {
+                    byGroup[group] = unit = [contribution];
+                    units.Add(unit);
+                }
+            }
+
             list.Clear();
-            list.AddRange(grouped);
+            foreach (var unit in units)
+            {
+                list.AddRange(unit
+                    .OrderByDescending(c => c.Score)
+                    .Select((c, rank) => (c.Clause, Score: rank == 0 ? c.Score : c.Score * QueryPlan.GroupTieBreaker)));
+            }
         }
 
         return result;
+    }
+
+    // Each clause's score for each hit (in hitsByLeaf order), NaN where it does not match.
+    private static void ScoreFromPostings(
+        IndexSearcher searcher,
+        IReadOnlyList<QueryClause> clauses,
+        Dictionary<Term, List<int>> terms,
+        List<(AtomicReaderContext Leaf, int[] Docs)> hitsByLeaf,
+        int hitCount,
+        double[][] scores)
+    {
+        var similarity = searcher.Similarity;
+        var weights = new Similarity.SimWeight[clauses.Count];
+        foreach (var (term, sharing) in terms)
+        {
+            var collection = searcher.CollectionStatistics(term.Field);
+            var statistics = searcher.TermStatistics(term, clauses[sharing[0]].Context!);
+            foreach (var i in sharing)
+            {
+                var weight = similarity.ComputeWeight(clauses[i].Query.Boost, collection, statistics);
+                var norm = similarity.QueryNorm(weight.GetValueForNormalization());
+                weight.Normalize(float.IsInfinity(norm) || float.IsNaN(norm) ? 1f : norm, 1f);
+                weights[i] = weight;
+                scores[i] = new double[hitCount];
+                Array.Fill(scores[i], double.NaN);
+            }
+        }
+
+        var offset = 0;
+        foreach (var (leaf, docs) in hitsByLeaf)
+        {
+            TermsEnum? termsEnum = null;
+            DocsEnum? postings = null;
+            string? field = null;
+            Terms? fieldTerms = null;
+            foreach (var (term, sharing) in terms.OrderBy(x => x.Key.Field, StringComparer.Ordinal))
+            {
+                var state = clauses[sharing[0]].Context!.Get(leaf.Ord);
+                if (state is null)
+                {
+                    continue;
+                }
+
+                if (term.Field != field)
+                {
+                    field = term.Field;
+                    fieldTerms = leaf.AtomicReader.GetTerms(field);
+                    termsEnum = fieldTerms?.GetEnumerator(termsEnum);
+                    postings = null;
+                }
+
+                if (termsEnum is null)
+                {
+                    continue;
+                }
+
+                termsEnum.SeekExact(term.Bytes, state);
+                postings = termsEnum.Docs(leaf.AtomicReader.LiveDocs, postings, DocsFlags.FREQS);
+                if (postings is null)
+                {
+                    continue;
+                }
+
+                var scorers = sharing.Select(i => similarity.GetSimScorer(weights[i], leaf)).ToArray();
+                for (var d = 0; d < docs.Length; d++)
+                {
+                    var target = docs[d] - leaf.DocBase;
+                    var current = postings.DocID;
+                    if (current < target)
+                    {
+                        current = postings.Advance(target);
+                    }
+
+                    if (current == DocIdSetIterator.NO_MORE_DOCS)
+                    {
+                        break;
+                    }
+
+                    if (current != target)
+                    {
+                        continue;
+                    }
+
+                    var frequency = postings.Freq;
+                    for (var k = 0; k < sharing.Count; k++)
+                    {
+                        scores[sharing[k]][offset + d] = scorers[k].Score(target, frequency);
+                    }
+                }
+            }
+
+            offset += docs.Length;
+        }
+    }
+
+    private static double[] ScoreByQuery(IndexSearcher searcher, Query query, List<(AtomicReaderContext Leaf, int[] Docs)> hitsByLeaf, int hitCount)
+    {
+        var scores = new double[hitCount];
+        Array.Fill(scores, double.NaN);
+        var weight = searcher.CreateNormalizedWeight(query);
+        var offset = 0;
+        foreach (var (leaf, docs) in hitsByLeaf)
+        {
+            var scorer = weight.GetScorer(leaf, leaf.AtomicReader.LiveDocs);
+            for (var d = 0; scorer is not null && d < docs.Length; d++)
+            {
+                var target = docs[d] - leaf.DocBase;
+                var current = scorer.DocID;
+                if (current < target)
+                {
+                    current = scorer.Advance(target);
+                }
+
+                if (current == DocIdSetIterator.NO_MORE_DOCS)
+                {
+                    break;
+                }
+
+                if (current == target)
+                {
+                    scores[offset + d] = scorer.GetScore();
+                }
+            }
+
+            offset += docs.Length;
+        }
+
+        return scores;
     }
 
     // The text part of the features: each kind of clause's share of the best candidate's text score.

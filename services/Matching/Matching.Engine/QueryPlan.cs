@@ -20,6 +20,9 @@ internal sealed record WeightedTerm(string Term, string Surface, double Weight, 
 {
     // Every occurrence lies inside a glossary term, which translates it better than the dictionary would.
     public bool Glossed { get; init; }
+
+    // The word as written in Traditional text (see ProfiledField.Written), or null.
+    public string? Written { get; init; }
 }
 
 // One clause of a match query. Surface is the matched listing's word(s) as written; Bridge says, for a bridge,
@@ -28,6 +31,9 @@ internal sealed record QueryClause(ClauseKind Kind, string Field, string Term, s
 {
     // How many listings hold the term: the cost of the clause, and (through idf) its worth.
     public int DocumentFrequency { get; init; }
+
+    // The term's per-segment state in the Lucene reader the plan was made over (null for another store).
+    public TermContext? Context { get; init; }
 
     public string? BridgeTarget { get; init; }
 
@@ -110,7 +116,7 @@ internal static class QueryPlan
                 }
 
                 var translations = token.Chinese
-                    ? dictionary.ToEnglish(token.Term)
+                    ? dictionary.ToEnglish(token.Term, field.Written(token))
                     : dictionary.ToChinese(AnalysedText.Surface(field.Text, token.Start, token.End).ToLowerInvariant());
                 foreach (var translation in translations.Take(3))
                 {
@@ -127,7 +133,7 @@ internal static class QueryPlan
 
     public static List<WeightedTerm> Terms(ListingProfile profile)
     {
-        var mass = new Dictionary<string, (string Surface, double Mass, int Order, bool Chinese, bool Glossed)>(StringComparer.Ordinal);
+        var mass = new Dictionary<string, (string Surface, double Mass, int Order, bool Chinese, bool Glossed, string? Written)>(StringComparer.Ordinal);
         foreach (var field in profile.Fields)
         {
             var boost = SourceWeights[field.Field];
@@ -136,8 +142,8 @@ internal static class QueryPlan
                 var glossed = profile.InGlossaryTerm(field.Field, token);
                 var weight = token.Part ? boost * PartWeight : boost;
                 mass[token.Term] = mass.TryGetValue(token.Term, out var seen)
-                    ? (seen.Surface, seen.Mass + weight, seen.Order, seen.Chinese, seen.Glossed && glossed)
-                    : (AnalysedText.Surface(field.Text, token.Start, token.End), weight, mass.Count, token.Chinese, glossed);
+                    ? (seen.Surface, seen.Mass + weight, seen.Order, seen.Chinese, seen.Glossed && glossed, seen.Written)
+                    : (AnalysedText.Surface(field.Text, token.Start, token.End), weight, mass.Count, token.Chinese, glossed, field.Written(token));
             }
         }
 
@@ -148,6 +154,7 @@ internal static class QueryPlan
                 x.Key, x.Value.Surface, Math.Sqrt(x.Value.Mass) * (x.Value.Chinese && x.Key.Length == 1 ? SingleCharacterWeight : 1), x.Value.Chinese)
             {
                 Glossed = x.Value.Glossed,
+                Written = x.Value.Written,
             })
             .ToList();
     }
@@ -323,6 +330,7 @@ internal static class QueryPlan
         new(kind, stats.Term.Field, term, surface, weight, Query(stats, weight))
         {
             DocumentFrequency = stats.DocFreq,
+            Context = stats.Context,
         };
 
     // A term's query, with its Lucene statistics when the plan was made over a Lucene reader.
@@ -358,7 +366,7 @@ internal static class QueryPlan
     private static void AddTranslations(
         ITermSource reader, WeightedTerm term, HashSet<string> own, DictionaryBridge dictionary, List<QueryClause> members)
     {
-        var translations = term.Chinese ? dictionary.ToEnglish(term.Term) : dictionary.ToChinese(term.Surface.ToLowerInvariant());
+        var translations = term.Chinese ? dictionary.ToEnglish(term.Term, term.Written) : dictionary.ToChinese(term.Surface.ToLowerInvariant());
         if (translations.Length == 0)
         {
             return;

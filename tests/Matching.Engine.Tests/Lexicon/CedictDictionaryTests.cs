@@ -41,6 +41,24 @@ public sealed class CedictDictionaryTests
     }
 
     [Fact]
+    public void A_word_written_in_traditional_characters_has_the_senses_of_its_own_form_first()
+    {
+        Assert.Equal("hair", CedictDictionary.Glosses("发", "髮")[0]);
+        Assert.Contains("watch", CedictDictionary.Glosses("表", "錶")[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("watch", CedictDictionary.Glosses("表", "表")[0], StringComparison.Ordinal);
+        Assert.Equal(CedictDictionary.Glosses("表").Order(StringComparer.Ordinal), CedictDictionary.Glosses("表", "錶").Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Without_its_written_form_a_word_offers_the_first_sense_of_every_form_before_any_second_one()
+    {
+        // 听 is both 听 (archaic: smile) and 聽 (to listen); the form with more senses comes first.
+        var senses = CedictDictionary.Glosses("听", null);
+        Assert.Contains("listen", senses[0], StringComparison.Ordinal);
+        Assert.Equal(CedictDictionary.Glosses("听").Order(StringComparer.Ordinal), senses.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Unknown_words_have_no_glosses()
     {
         Assert.Empty(CedictDictionary.Glosses("不是一个词语的东西"));

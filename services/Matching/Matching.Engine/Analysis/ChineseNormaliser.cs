@@ -19,7 +19,7 @@ internal sealed class ChineseNormaliser
     {
         foreach (var word in cantonese)
         {
-            var key = ChineseScript.ToSimplified(word.Cantonese);
+            var key = Simplify(word.Cantonese);
             var mandarin = word.Mandarin;
             if (key.Length == 0 || key == mandarin)
             {
@@ -45,17 +45,7 @@ internal sealed class ChineseNormaliser
     // A run of Han characters in Simplified Mandarin form, and for each output character the input span it came from.
     public NormalisedRun Normalise(string run)
     {
-        var simplified = ChineseScript.ToSimplified(run);
-        if (simplified.Length != run.Length)
-        {
-            // A phrase conversion changed the length; convert character by character so offsets stay exact.
-            simplified = string.Concat(run.EnumerateRunes().Select(rune => ChineseScript.ToSimplified(rune.ToString())));
-            if (simplified.Length != run.Length)
-            {
-                simplified = run;
-            }
-        }
-
+        var simplified = Simplify(run);
         var text = new System.Text.StringBuilder(simplified.Length);
         var starts = new List<int>(simplified.Length);
         var ends = new List<int>(simplified.Length);
@@ -101,6 +91,62 @@ internal sealed class ChineseNormaliser
         }
 
         return new NormalisedRun(text.ToString(), [.. starts], [.. ends]);
+    }
+
+    // Text in Simplified form, unit for unit, so offsets into it are offsets into the original. OpenCC folds a few
+    // hundred characters into ones outside the Basic Multilingual Plane (嗰 → 𠮶), which would lengthen the text and
+    // which the segmenter cuts in halves: those keep their form, and the text between them is converted phrase by
+    // phrase (or, should a phrase still change length, character by character).
+    public static string Simplify(string text)
+    {
+        var whole = ChineseScript.ToSimplified(text);
+        if (whole.Length == text.Length)
+        {
+            return whole;
+        }
+
+        var result = new System.Text.StringBuilder(text.Length);
+        var pieceStart = 0;
+        var index = 0;
+        while (index < text.Length)
+        {
+            var length = CharacterLength(text, index);
+            if (ChineseScript.ToSimplified(text.Substring(index, length)).Length != length)
+            {
+                AppendPiece(text, pieceStart, index, result);
+                result.Append(text, index, length);
+                pieceStart = index + length;
+            }
+
+            index += length;
+        }
+
+        AppendPiece(text, pieceStart, text.Length, result);
+        return result.ToString();
+    }
+
+    // One character's UTF-16 units: two for a surrogate pair, one otherwise (a lone surrogate included).
+    private static int CharacterLength(string text, int index) =>
+        char.IsHighSurrogate(text[index]) && index + 1 < text.Length && char.IsLowSurrogate(text[index + 1]) ? 2 : 1;
+
+    private static void AppendPiece(string text, int start, int end, System.Text.StringBuilder result)
+    {
+        var piece = text[start..end];
+        var converted = ChineseScript.ToSimplified(piece);
+        if (converted.Length == piece.Length)
+        {
+            result.Append(converted);
+            return;
+        }
+
+        for (var index = start; index < end;)
+        {
+            var length = CharacterLength(text, index);
+            var character = text.Substring(index, length);
+            var one = ChineseScript.ToSimplified(character);
+            result.Append(one.Length == length ? one : character);
+            index += length;
+        }
     }
 
     // The Mandarin for a token the segmenter produced on its own: null to keep it, "" to drop it.

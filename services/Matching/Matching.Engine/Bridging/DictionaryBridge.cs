@@ -31,16 +31,20 @@ internal sealed class DictionaryBridge(TextAnalyser analyser)
     private readonly ConcurrentDictionary<string, Translation[]> _toEnglish = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Translation[]> _toChinese = new(StringComparer.Ordinal);
 
-    // English terms for a Simplified Chinese word.
-    public Translation[] ToEnglish(string chinese) => _toEnglish.GetOrAdd(chinese, TranslateChinese);
+    // English terms for a Simplified Chinese word; written is the word as written when the text is Traditional, whose
+    // form tells CC-CEDICT's readings apart (錶 a watch, 表 a table, both 表 in Simplified).
+    public Translation[] ToEnglish(string chinese, string? written = null) =>
+        written is null || written.Length != chinese.Length
+            ? _toEnglish.GetOrAdd(chinese, word => TranslateChinese(word, null))
+            : _toEnglish.GetOrAdd(chinese + "\t" + written, _ => TranslateChinese(chinese, written));
 
     // Chinese terms for an English word as written (lower case).
     public Translation[] ToChinese(string english) => _toChinese.GetOrAdd(english, TranslateEnglish);
 
-    private Translation[] TranslateChinese(string word)
+    private Translation[] TranslateChinese(string word, string? written)
     {
         var weights = new Dictionary<string, (string Word, double Weight)>(StringComparer.Ordinal);
-        var glosses = CedictDictionary.Glosses(word);
+        var glosses = CedictDictionary.Glosses(word, written);
         if (glosses.Count > 0)
         {
             AddSenses(glosses, 1.0, weights);
@@ -49,9 +53,12 @@ internal sealed class DictionaryBridge(TextAnalyser analyser)
         {
             // A word the dictionary lacks (随形冷却) is usually a compound of words it has (随形, 冷却).
             var parts = CedictDictionary.SegmentGreedy(word).Where(part => part.Length < word.Length).ToList();
+            var offset = 0;
             foreach (var part in parts)
             {
-                AddSenses(CedictDictionary.Glosses(part), part.Length == 1 ? 0.5 : 1.0, weights);
+                var writtenPart = written is null || offset + part.Length > written.Length ? null : written.Substring(offset, part.Length);
+                AddSenses(CedictDictionary.Glosses(part, writtenPart), part.Length == 1 ? 0.5 : 1.0, weights);
+                offset += part.Length;
             }
         }
 

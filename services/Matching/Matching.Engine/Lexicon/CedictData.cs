@@ -1,8 +1,9 @@
 namespace Matchmaking.Matching.Engine.Lexicon;
 
-internal sealed class CedictEntry(string simplified, string[] traditional, string senses)
+internal sealed class CedictEntry(string simplified, string[] traditional, string senses, string[]? formSenses = null)
 {
     private string[]? _senses;
+    private string[]? _interleaved;
 
     public string Simplified { get; } = simplified;
 
@@ -14,6 +15,56 @@ internal sealed class CedictEntry(string simplified, string[] traditional, strin
 
     // A race here only splits the same string twice; the array is never mutated once published.
     public string[] Senses => _senses ??= Split(RawSenses);
+
+    // The senses of each Traditional form ('/'-separated), in the order of Traditional.
+    public string[] FormSenses { get; } = formSenses ?? [senses];
+
+    // The senses of one written form, or null when the entry has no such form.
+    public string[]? SensesOf(ReadOnlySpan<char> written)
+    {
+        if (Traditional.Length == 1)
+        {
+            return written.SequenceEqual(Traditional[0]) ? Senses : null;
+        }
+
+        for (var i = 0; i < Traditional.Length; i++)
+        {
+            if (written.SequenceEqual(Traditional[i]))
+            {
+                return Split(FormSenses[i]);
+            }
+        }
+
+        return null;
+    }
+
+    // The senses of every form, taken in turn: each form's first sense, then each one's second, and so on, the form
+    // with more senses (the commoner word, as a rule) first. Concatenating them in file order would put a rare
+    // reading ahead of the common one (听 "smile (archaic)" before 聽 "to listen").
+    public string[] InterleavedSenses => _interleaved ??= Interleave();
+
+    private string[] Interleave()
+    {
+        if (Traditional.Length == 1)
+        {
+            return Senses;
+        }
+
+        var forms = FormSenses.Select(Split).OrderByDescending(senses => senses.Length).ToList();
+        var result = new List<string>();
+        for (var rank = 0; forms.Any(senses => rank < senses.Length); rank++)
+        {
+            foreach (var senses in forms)
+            {
+                if (rank < senses.Length && !Listed(result, senses[rank]))
+                {
+                    result.Add(senses[rank]);
+                }
+            }
+        }
+
+        return [.. result];
+    }
 
     private static string[] Split(string raw)
     {
@@ -107,7 +158,9 @@ internal sealed class CedictData
         {
             if (simplified is not null && senses.Count > 0)
             {
-                var entry = new CedictEntry(simplified, [.. traditional], senses.Count == 1 ? senses[0] : string.Join('/', senses));
+                var entry = senses.Count == 1
+                    ? new CedictEntry(simplified, [.. traditional], senses[0])
+                    : new CedictEntry(simplified, [.. traditional], string.Join('/', senses), [.. senses]);
                 lookup[simplified] = entry;
                 entries.Add(entry);
             }

@@ -38,6 +38,24 @@ public static class CedictDictionary
     public static IReadOnlyList<string> Glosses(string simplifiedWord) =>
         _data.Value.Lookup.TryGetValue(simplifiedWord, out var entry) ? entry.Senses : [];
 
+    /// <summary>
+    /// The English senses of a Simplified headword as it was written: when <paramref name="written"/> (the word in
+    /// Traditional text, as written there) is one of its Traditional forms, that form's senses first (錶 is a watch
+    /// before a table), then the others'; otherwise the senses of all its forms taken in turn, the form with more
+    /// senses first. (The written form's senses alone cost the dev set 0.003 nDCG@10: CC-CEDICT does not always file
+    /// a sense under every form that is written for it.)
+    /// </summary>
+    public static IReadOnlyList<string> Glosses(string simplifiedWord, string? written)
+    {
+        if (!_data.Value.Lookup.TryGetValue(simplifiedWord, out var entry))
+        {
+            return [];
+        }
+
+        var own = written is null ? null : entry.SensesOf(written);
+        return own is null ? entry.InterleavedSenses : [.. own, .. entry.InterleavedSenses.Where(sense => !own.Contains(sense))];
+    }
+
     /// <summary>The Traditional forms CC-CEDICT gives for a Simplified headword (发 → 發, 髮).</summary>
     public static IReadOnlyList<string> TraditionalForms(string simplifiedWord) =>
         _data.Value.Lookup.TryGetValue(simplifiedWord, out var entry) ? entry.Traditional : [];

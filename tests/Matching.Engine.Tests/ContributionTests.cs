@@ -1,0 +1,66 @@
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Search.Similarities;
+using Lucene.Net.Store;
+using Matchmaking.Matching.Engine.Analysis;
+using Matchmaking.Matching.Engine.Bridging;
+
+namespace Matchmaking.Matching.Engine.Tests;
+
+public sealed class ContributionTests : IDisposable
+{
+    private readonly TempIndex _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void Each_clause_is_credited_what_its_own_query_scores_for_the_hit()
+    {
+        _temp.Index.UpsertMany(
+        [
+            Listings.Technology("Conformal cooling for injection moulds", "Cooling channels follow the cavity, so moulded parts warp less and cycles are shorter."),
+            Listings.Technology("注塑模具随形冷却", "冷却水路贴合型腔，减少翘曲变形，缩短成型周期。", language: "zh-Hans"),
+            Listings.Technology("Battery state of charge estimation", "A Kalman filter for lithium cells in cold weather."),
+            Listings.Technology("Mould cleaning with dry ice", "Dry ice blasting cleans moulds without cooling them down."),
+        ]);
+        _temp.Reopen();
+        var need = Listings.Need("注塑件冷卻後變形", "我哋啲注塑件冷卻之後翹曲，模具冷卻唔均勻。", language: "zh-Hant");
+
+        using var directory = FSDirectory.Open(_temp.Folder);
+        using var reader = DirectoryReader.Open(directory);
+        var searcher = new IndexSearcher(reader) { Similarity = new BM25Similarity() };
+        using var analyzer = new ListingAnalyzer(DomainGlossary.Embedded);
+        var profiler = new ListingProfiler(analyzer.Analyser, new ConceptMatcher(DomainGlossary.Embedded, analyzer.Analyser));
+        var clauses = QueryPlan.Build(reader, profiler.Profile(need), ListingKind.Need, new DictionaryBridge(analyzer.Analyser), profiler.Concepts);
+        var hits = searcher.Search(QueryPlan.ToQuery(clauses), 10).ScoreDocs;
+        Assert.True(hits.Length >= 2, $"{hits.Length} hits");
+
+        var contributions = MatchExplainer.Contributions(searcher, clauses, hits);
+
+        var credited = 0;
+        foreach (var hit in hits)
+        {
+            // Before the group tie-breaker, each clause's score is what its own term query scores for the document.
+            var expected = clauses
+                .Select(clause => (Clause: clause, Score: (double)searcher.Explain(clause.Query, hit.Doc).Value))
+                .Where(x => x.Score > 0)
+                .ToList();
+            var actual = contributions[hit.Doc];
+            Assert.Equal(expected.Count, actual.Count);
+            foreach (var (clause, score) in actual)
+            {
+                var own = expected.Single(x => ReferenceEquals(x.Clause, clause)).Score;
+                var best = actual.Where(x => clause.Group is not null && x.Clause.Group == clause.Group).Select(x => x.Score).DefaultIfEmpty(score).Max();
+                Assert.True(
+                    Math.Abs(score - own) < 1e-5 || Math.Abs(score - (own * QueryPlan.GroupTieBreaker)) < 1e-5,
+                    $"{clause.Term}: {score} against {own} (best of its group {best})");
+                credited++;
+            }
+
+            // And they add up to the hit's score, as the query combines them (best of a group plus a share of the rest).
+            Assert.Equal(hit.Score, actual.Sum(x => x.Score), 3);
+        }
+
+        Assert.True(credited > 0);
+    }
+}
