@@ -4,6 +4,7 @@
 #   bash infra/rabbitmq.sh start    # installs if missing, starts if not running, waits; prints the export line
 #   bash infra/rabbitmq.sh stop
 #   bash infra/rabbitmq.sh status
+#   bash infra/rabbitmq.sh reset    # drops every virtual host, queue and message (infra/test.sh does it under CI)
 #
 # A private node beside the machine's (for tests that kill brokers; the default node is never touched):
 #   bash infra/rabbitmq.sh start  --node NAME --port P   # NAME@localhost on 127.0.0.1:P, files in /tmp/matchmaking-rabbitmq-NAME
@@ -28,7 +29,7 @@ log() { printf 'rabbitmq.sh: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 usage() {
-    echo "usage: $0 {start|stop|status}   or   $0 {start|stop|kill|status} --node NAME [--port P]" >&2
+    echo "usage: $0 {start|stop|status|reset}   or   $0 {start|stop|kill|status} --node NAME [--port P]" >&2
     exit 2
 }
 
@@ -130,6 +131,26 @@ cmd_stop() {
     local deadline=$((SECONDS + 30))
     while node_process && ((SECONDS < deadline)); do sleep 1; done
     return 0
+}
+
+# Forgets every virtual host, queue and message of the machine's node (the default guest user comes back): the test
+# fixtures create a virtual host per test class, and a broker holding a hundred of them with their quorum queues took
+# 20 to 70 s to add one more, or stopped answering. Stops the node (killing it if it does not stop), deletes its
+# data and starts it again. infra/test.sh resets it before a CI run.
+cmd_reset() {
+    installed || die "not installed"
+    log "resetting: stopping the node, deleting its data, starting it"
+    if node_up; then
+        timeout 60 rabbitmqctl -q stop </dev/null >/dev/null 2>&1 || log "rabbitmqctl stop did not finish; killing the node"
+    fi
+    local pid
+    for pid in $(pgrep -f 'beam.*-s rabbit|beam.*rabbit_prelaunch|beam.*rabbitmq|rabbitmqcli' 2>/dev/null); do
+        tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -q '^RABBITMQ_MNESIA_BASE=.*matchmaking-rabbitmq-' || kill -9 "$pid" 2>/dev/null || true
+    done
+    local deadline=$((SECONDS + 30))
+    while node_process && ((SECONDS < deadline)); do sleep 1; done
+    rm -rf "${RABBITMQ_MNESIA_BASE:-/var/lib/rabbitmq/mnesia}"/*
+    cmd_start >/dev/null
 }
 
 cmd_status() {
@@ -266,6 +287,7 @@ main() {
         start) cmd_start ;;
         stop) cmd_stop ;;
         status) cmd_status ;;
+        reset) cmd_reset ;;
         *) usage ;;
     esac
 }

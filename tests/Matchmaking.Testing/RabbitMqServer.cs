@@ -195,7 +195,7 @@ internal sealed class ManagementApi(HttpClient client)
         var address = Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } configured
             ? new Uri(configured.EndsWith('/') ? configured : configured + "/")
             : new Uri($"http://{amqp.Host}:15672/");
-        var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+        var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(120) };
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
             Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(Uri.UnescapeDataString(amqp.UserInfo))));
         try
