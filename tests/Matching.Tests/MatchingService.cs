@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using MassTransit;
 using Matchmaking.Matching.Api;
 using Matchmaking.Matching.Engine;

@@ -1,5 +1,6 @@
 using Dapper;
 using Matchmaking.Matching.Engine;
+using Matchmaking.ServiceDefaults.Storage;
 
 namespace Matchmaking.Matching.Api;
 
@@ -7,7 +8,7 @@ namespace Matchmaking.Matching.Api;
 /// At start, before the bus delivers anything, brings an index whose writes reach the disk late
 /// (<see cref="IReconcilableIndex"/>: the embedded Lucene index commits every second) up to the database, the source
 /// of truth: a process killed between a commit of its database and the next commit of its index would otherwise miss
-/// those listings for good. Compares ids and versions first; reads whole rows only when something differs.
+/// those listings for good. Compares ids and versions first; reads whole only the rows that differ.
 /// </summary>
 public sealed class IndexReconciliation(
     MatchingDatabase database, IListingIndex index, ReplicaIndex replica, ILogger<IndexReconciliation> logger) : IHostedService
@@ -52,9 +53,17 @@ public sealed class IndexReconciliation(
             return 0;
         }
 
-        var rows = await connection.QueryAsync<StoredListing>(new CommandDefinition(
-            $"SELECT {StoredListing.Columns} FROM listings", cancellationToken: cancellationToken));
-        var applied = replica.Apply(rows.Where(row => stale.Contains(row.Id)).Select(row => row.ToListing()));
+        // Only the differing rows are read whole, a chunk of ids per statement.
+        var applied = 0;
+        foreach (var chunk in stale.Chunk(500))
+        {
+            var parameters = new DynamicParameters();
+            var rows = await connection.QueryAsync<StoredListing>(new CommandDefinition(
+                $"SELECT {StoredListing.Columns} FROM listings WHERE id IN ({SqlRows.List(chunk, parameters)})",
+                parameters, cancellationToken: cancellationToken));
+            applied += replica.Apply(rows.Select(row => row.ToListing()));
+        }
+
         reconcilable.Commit();
         return applied;
     }

@@ -95,16 +95,18 @@ public static class MatchListing
             .Select(k => k.Match with { MatchId = matchIds[(k.Match.TechnologyId, k.Match.NeedId)] })
             .ToList();
 
-        // One statement per pair: Dapper passes a list to Npgsql as an array (ANY) but expands it for SQLite (IN).
-        foreach (var counterpartId in previouslyActive.Except(candidates.Select(c => c.Id)).Order())
+        // Matches this listing held that no longer rank: retired, in one statement.
+        var dropped = previouslyActive.Except(candidates.Select(c => c.Id)).Order().ToList();
+        if (dropped.Count > 0)
         {
+            var parameters = new DynamicParameters(new { listing.Id, Now = now });
             await connection.ExecuteAsync(
                 $"""
                 UPDATE matches
                 SET active = 0, updated_at = @Now
-                WHERE {ownColumn} = @Id AND {otherColumn} = @CounterpartId
+                WHERE {ownColumn} = @Id AND {otherColumn} IN ({SqlRows.List(dropped, parameters)})
                 """,
-                new { listing.Id, CounterpartId = counterpartId, Now = now },
+                parameters,
                 transaction);
         }
 
