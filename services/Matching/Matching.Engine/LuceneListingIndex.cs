@@ -41,6 +41,10 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
 
     private const int IndexingChunk = 256;
 
+    // NRTCachingDirectory: a flushed segment up to this size is kept in memory, up to this much in all.
+    private const double NrtCacheMaxMergeMB = 4.0;
+    private const double NrtCacheMaxCachedMB = 48.0;
+
     private static readonly double s_ticksPerYear = TimeSpan.FromDays(365).Ticks;
     private static readonly ParallelOptions s_indexingParallelism = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
 
@@ -88,7 +92,9 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
         _profiler = new ListingProfiler(_analyzer.Analyser, new ConceptMatcher(_options.Glossary, _analyzer.Analyser));
         _dictionary = new DictionaryBridge(_analyzer.Analyser);
         System.IO.Directory.CreateDirectory(directoryPath);
-        _directory = FSDirectory.Open(directoryPath);
+        // Small segments from near-real-time reopens stay in memory until a commit or merge writes them out, so a
+        // single write does not create and delete files on disk each time.
+        _directory = new NRTCachingDirectory(FSDirectory.Open(directoryPath), NrtCacheMaxMergeMB, NrtCacheMaxCachedMB);
         try
         {
             _writer = new IndexWriter(_directory, new IndexWriterConfig(ListingAnalyzer.Version, _analyzer)
