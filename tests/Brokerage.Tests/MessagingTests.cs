@@ -76,6 +76,50 @@ public abstract class MessagingTests(BrokerageService brokerage)
     }
 
     [Fact]
+    public async Task Suggestions_delivered_together_are_stored_in_batches_with_the_newest_score_and_notified_once()
+    {
+        static Pair NewPair() => new(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        var at = DateTimeOffset.UtcNow;
+        var others = Enumerable.Range(0, 30).Select(_ => NewPair()).ToList();
+        var pair = NewPair();
+        var older = new MatchesSuggested(pair.TechnologyId, "technology", [pair.Match(0.4) with { NeedVisibility = "public" }], at);
+        var newer = older with { Matches = [pair.Match(0.9) with { NeedVisibility = "public" }], OccurredAt = at.AddMinutes(1) };
+
+        // The newer computation is published first: within a batch, as across batches, the newest must win.
+        List<(MatchesSuggested Message, Guid Id)> sent =
+            [(newer, Guid.NewGuid()), .. others.Select(p => (new MatchesSuggested(p.NeedId, "need", [p.Match(0.5)], at), Guid.NewGuid())), (older, Guid.NewGuid())];
+        foreach (var (message, id) in sent)
+        {
+            await brokerage.PublishAsync(message, id);
+        }
+
+        foreach (var (_, id) in sent)
+        {
+            await brokerage.WaitUntilHandledAsync("brokerage-matches-suggested", id);
+        }
+
+        var ids = sent.Select(s => s.Id.ToString()).ToList();
+        var batches = (await brokerage.QueryAsync<(string MessageId, string ProcessedAt)>(
+                "SELECT message_id AS MessageId, processed_at AS ProcessedAt FROM inbox_messages WHERE consumer = 'brokerage-matches-suggested'"))
+            .Where(row => ids.Contains(row.MessageId))
+            .Select(row => row.ProcessedAt)
+            .Distinct()
+            .Count();
+        Assert.InRange(batches, 1, sent.Count - 1);
+        Assert.Equal(0.9, Assert.Single(await brokerage.QueryAsync<double>("SELECT score FROM suggestions WHERE match_id = @MatchId", pair)));
+        foreach (var other in others)
+        {
+            Assert.Equal(0.5, Assert.Single(await brokerage.QueryAsync<double>("SELECT score FROM suggestions WHERE match_id = @MatchId", other)));
+        }
+
+        // The public need's pair: one notification to each owner, although two events named it.
+        var notified = await brokerage.QueryAsync<string>(
+            "SELECT organisation_id FROM notifications WHERE dedupe_key LIKE @Key",
+            new { Key = $"match-found:{pair.TechnologyId:D}:{pair.NeedId:D}:%" });
+        Assert.Equal(new[] { pair.NeedOrganisationId.ToString("D"), pair.TechnologyOrganisationId.ToString("D") }.Order(), notified.Order());
+    }
+
+    [Fact]
     public async Task A_match_suggested_before_its_listings_arrive_can_still_be_brokered()
     {
         var pair = new Pair(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());

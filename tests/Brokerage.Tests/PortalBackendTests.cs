@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Matchmaking.Brokerage.Api;
 using Matchmaking.Brokerage.Api.Features;
+using Matchmaking.Brokerage.Api.Notifications;
 using Matchmaking.Brokerage.Contracts;
 using Matchmaking.Matching.Contracts;
 using Matchmaking.Needs.Contracts;
@@ -23,6 +24,29 @@ public abstract class PortalBackendTests(BrokerageService brokerage)
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private HttpClient Staff => brokerage.Client(brokerage.Staff);
+
+    [Fact]
+    public async Task The_digest_takes_a_notification_by_its_arrival_so_a_late_event_is_not_skipped()
+    {
+        var organisation = Guid.NewGuid();
+        var before = DateTimeOffset.UtcNow;
+
+        // An event that happened an hour ago reaches the inbox only now (a backlog, a redelivery).
+        var database = brokerage.Service.Services.GetRequiredService<BrokerageDatabase>();
+        await database.WriteAsync(async (connection, transaction) =>
+        {
+            await Notify.AddAsync(connection, transaction, [Notify.ForOrganisation(organisation, Notify.MatchFound, "Late", "b", "/needs/x",
+                $"late:{Guid.NewGuid():D}", before.AddHours(-1))]);
+            return true;
+        }, Ct);
+
+        await using var read = await brokerage.OpenAsync();
+        var arrived = Assert.Single(await NotificationInbox.UnreadArrivedSinceAsync(read, Guid.NewGuid(), Roles.Enterprise, organisation, before.AddSeconds(-1)));
+        Assert.Equal("Late", arrived.Item.Title);
+        Assert.Equal(before.AddHours(-1), arrived.Item.CreatedAt);
+        Assert.InRange(arrived.ArrivedAt, before.AddSeconds(-1), DateTimeOffset.UtcNow.AddSeconds(1));
+        Assert.Empty(await NotificationInbox.UnreadArrivedSinceAsync(read, Guid.NewGuid(), Roles.Enterprise, organisation, arrived.ArrivedAt));
+    }
 
     [Fact]
     public async Task Parties_see_their_deal_with_titles_notes_and_next_action_and_others_do_not()

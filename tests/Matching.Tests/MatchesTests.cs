@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
 using Matchmaking.Matching.Contracts;
@@ -165,6 +166,41 @@ public abstract class MatchesTests(Setup setup) : MatchingTests(setup)
         Assert.Equal(1, matches);
         Assert.Equal(1, suggested);
         Assert.Single((await MatchesAsync(university, Technologies, technology.TechnologyId)).Items);
+    }
+
+    [Fact]
+    public async Task Listings_published_together_are_matched_in_batches_and_each_suggestion_is_stored_once()
+    {
+        var university = NewUniversity();
+        var enterprise = NewEnterprise();
+        var technologies = Enumerable.Range(0, 12).Select(_ => CoolingTechnology(university)).ToList();
+        var needs = Enumerable.Range(0, 30).Select(_ => WarpageNeed(enterprise)).ToList();
+        await PublishAllAndWaitAsync(technologies);
+        await PublishAllAndWaitAsync(needs);
+
+        await using var connection = await Matching.Database.OpenAsync(Ct);
+
+        // Batching happened: many messages were recorded by one transaction (one timestamp per batch).
+        var batches = await connection.ExecuteScalarAsync<int>(
+            "SELECT COUNT(DISTINCT processed_at) FROM inbox_messages WHERE consumer = 'matching-need-posted'");
+        Assert.InRange(batches, 1, needs.Count - 1);
+
+        // Every technology was indexed before the needs were published, so each need holds all 12 as active matches, and its
+        // one MatchesSuggested event names exactly the stored rows, match ids included.
+        var stored = (await connection.QueryAsync<(string MatchId, string TechnologyId, string NeedId)>(
+                "SELECT match_id AS MatchId, technology_id AS TechnologyId, need_id AS NeedId FROM matches WHERE active = 1"))
+            .Select(r => (MatchId: Guid.Parse(r.MatchId), TechnologyId: Guid.Parse(r.TechnologyId), NeedId: Guid.Parse(r.NeedId)))
+            .ToList();
+        var bodies = (await connection.QueryAsync<string>(
+            "SELECT body FROM outbox_messages WHERE message_type LIKE @Type",
+            new { Type = $"{typeof(MatchesSuggested).FullName},%" })).Select(body => JsonSerializer.Deserialize<MatchesSuggested>(body, Json)!).ToList();
+        foreach (var need in needs)
+        {
+            var rows = stored.Where(r => r.NeedId == need.NeedId).ToList();
+            Assert.Equal(technologies.Select(t => t.TechnologyId).Order(), rows.Select(r => r.TechnologyId).Order());
+            var suggested = Assert.Single(bodies, b => b.ListingId == need.NeedId);
+            Assert.Equal(rows.Select(r => (r.MatchId, r.TechnologyId)).Order(), suggested.Matches.Select(m => (m.MatchId, m.TechnologyId)).Order());
+        }
     }
 
     [Fact]

@@ -108,6 +108,22 @@ public abstract class MatchingTests(Setup setup) : IAsyncLifetime
         return id;
     }
 
+    /// <summary>Publishes all at once, then waits until the Matching consumer has handled each.</summary>
+    protected async Task PublishAllAndWaitAsync<T>(IEnumerable<T> messages)
+        where T : class
+    {
+        var ids = new List<Guid>();
+        foreach (var message in messages)
+        {
+            ids.Add(await PublishAsync(message));
+        }
+
+        foreach (var id in ids)
+        {
+            await Matching.Consumed.WaitAsync(id);
+        }
+    }
+
     /// <summary>Publishes and waits until the Matching consumer has handled the message.</summary>
     protected async Task<Guid> PublishAndWaitAsync<T>(T message)
         where T : class

@@ -51,7 +51,7 @@ public static class BrokerageModule
             bus.AddConsumer<BrokerageNeedPostedConsumer>();
             bus.AddConsumer<BrokerageNeedUpdatedConsumer>();
             bus.AddConsumer<BrokerageNeedClosedConsumer>();
-            bus.AddConsumer<BrokerageMatchesSuggestedConsumer>();
+            bus.AddConsumer<BrokerageMatchesSuggestedConsumer>(Batching.Configure);
             bus.AddConsumer<BrokerageInterestExpressedConsumer>();
             bus.AddConsumer<BrokerageConfidentialContentReadConsumer>();
         });

@@ -1,3 +1,4 @@
+using MassTransit;
 using Matchmaking.Matching.Api.Features;
 using Matchmaking.Matching.Elasticsearch;
 using Matchmaking.Matching.Engine;
@@ -59,11 +60,11 @@ public static class MatchingModule
                 bus.AddConsumer<MatchingIndexConsumer>().Endpoint(endpoint => endpoint.Name = $"matching-index-{instance}");
             }
 
-            bus.AddConsumer<MatchingTechnologyPublishedConsumer>();
-            bus.AddConsumer<MatchingTechnologyUpdatedConsumer>();
+            bus.AddConsumer<MatchingTechnologyPublishedConsumer>(Batching.Configure);
+            bus.AddConsumer<MatchingTechnologyUpdatedConsumer>(Batching.Configure);
             bus.AddConsumer<MatchingTechnologyWithdrawnConsumer>();
-            bus.AddConsumer<MatchingNeedPostedConsumer>();
-            bus.AddConsumer<MatchingNeedUpdatedConsumer>();
+            bus.AddConsumer<MatchingNeedPostedConsumer>(Batching.Configure);
+            bus.AddConsumer<MatchingNeedUpdatedConsumer>(Batching.Configure);
             bus.AddConsumer<MatchingNeedClosedConsumer>();
             bus.AddConsumer<MatchingDealStageChangedConsumer>();
         });

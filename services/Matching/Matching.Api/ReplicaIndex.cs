@@ -42,26 +42,31 @@ public sealed class ReplicaIndex(MatchingDatabase database, IListingIndex index,
     public string QueueName => $"matching-index-{InstanceId}";
 
     /// <summary>
-    /// Matches one listing event once in effect. Alone: one transaction (store, index, match, suggestions, inbox).
-    /// As a replica: the listing commits first, then the match runs after a catch-up of the local index.
+    /// Matches a batch of listing events once in effect. Alone: one transaction (store, index, match, suggestions, inbox).
+    /// As a replica: the listings commit first, then the match runs after a catch-up of the local index.
     /// </summary>
-    public async Task MatchOnceAsync(ConsumeContext context, string consumer, Listing listing, int topN)
+    public async Task MatchOnceAsync<T>(
+        Batch<T> batch, string consumer, Func<T, Listing> listing, int topN, CancellationToken cancellationToken)
+        where T : class
     {
+        var messages = batch.ToList();
         if (!Enabled)
         {
-            await Inbox.HandleOnceAsync(database, context, consumer, (connection, transaction) =>
-                MatchListing.HandleAsync(listing, index, topN, connection, transaction));
+            await Inbox.HandleOnceAsync(database, messages, consumer, (first, connection, transaction) =>
+                MatchListing.HandleAsync(first.Select(m => listing(m.Message)).ToList(), index, topN, connection, transaction),
+                cancellationToken);
             return;
         }
 
         // Idempotent and newest-wins, so repeating it on a redelivery changes nothing.
-        await database.WriteAsync((connection, transaction) => MatchListing.StoreAsync(listing, connection, transaction),
-            context.CancellationToken);
-        await Inbox.HandleOnceAsync(database, context, consumer, async (connection, transaction) =>
+        var listings = messages.Select(m => listing(m.Message)).ToList();
+        await database.WriteAsync((connection, transaction) => MatchListing.StoreManyAsync(listings, connection, transaction),
+            cancellationToken);
+        await Inbox.HandleOnceAsync(database, messages, consumer, async (first, connection, transaction) =>
         {
-            await CatchUpAsync(connection, transaction, context.CancellationToken);
-            await MatchListing.HandleAsync(listing, index, topN, connection, transaction);
-        });
+            await CatchUpAsync(connection, transaction, cancellationToken);
+            await MatchListing.HandleAsync(first.Select(m => listing(m.Message)).ToList(), index, topN, connection, transaction);
+        }, cancellationToken);
     }
 
     /// <summary>

@@ -25,6 +25,58 @@ public static class Inbox
         return inserted == 1;
     }
 
+    /// <summary>Records many message ids in one statement; returns those seen for the first time.</summary>
+    public static async Task<HashSet<Guid>> TryRecordManyAsync(
+        DbConnection connection, DbTransaction transaction, string consumer, IReadOnlyCollection<Guid> messageIds)
+    {
+        if (messageIds.Count == 0)
+        {
+            return [];
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        var parameters = new DynamicParameters();
+        var values = SqlRows.Values(messageIds.Distinct().ToList(), parameters, id => [consumer, id, now]);
+        var inserted = await connection.QueryAsync<string>(
+            $"""
+            INSERT INTO inbox_messages (consumer, message_id, processed_at)
+            VALUES {values}
+            ON CONFLICT (consumer, message_id) DO NOTHING
+            RETURNING message_id
+            """,
+            parameters,
+            transaction);
+        return inserted.Select(Guid.Parse).ToHashSet();
+    }
+
+    /// <summary>
+    /// The batch form of <see cref="HandleOnceAsync(ServiceDatabase, ConsumeContext, string, Func{DbConnection, DbTransaction, Task})"/>:
+    /// one transaction records the ids of <paramref name="messages"/> and applies <paramref name="effect"/> to those
+    /// seen for the first time (each id once); a batch redelivered whole finds every id recorded and changes nothing.
+    /// </summary>
+    public static async Task HandleOnceAsync<T>(
+        ServiceDatabase database, IReadOnlyList<ConsumeContext<T>> messages, string consumer,
+        Func<IReadOnlyList<ConsumeContext<T>>, DbConnection, DbTransaction, Task> effect, CancellationToken cancellationToken)
+        where T : class
+    {
+        var ids = messages
+            .Select(m => m.MessageId ?? throw new InvalidOperationException("A message without a MessageId cannot be deduplicated."))
+            .ToList();
+        await database.WriteAsync(async (connection, transaction) =>
+        {
+            var fresh = await TryRecordManyAsync(connection, transaction, consumer, ids);
+            var first = messages.Where(m => fresh.Remove(m.MessageId!.Value)).ToList();
+            if (first.Count == 0)
+            {
+                return false;
+            }
+
+            await effect(first, connection, transaction);
+            return true;
+        }, cancellationToken);
+        Hosting.TestHooks.AfterInboxCommit();
+    }
+
     /// <summary>
     /// Applies <paramref name="effect"/> once per message id for <paramref name="consumer"/>: the id and the effect
     /// commit together, and a redelivery is acknowledged without a second effect.

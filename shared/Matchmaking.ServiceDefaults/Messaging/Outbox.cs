@@ -30,6 +30,29 @@ public static class Outbox
             },
             transaction);
 
+    /// <summary>Many events in one statement, in the order given (their <c>created_at</c> is the same).</summary>
+    public static Task AddManyAsync<T>(DbConnection connection, DbTransaction transaction, IReadOnlyList<T> messages)
+        where T : class
+    {
+        if (messages.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        var type = TypeName(typeof(T));
+        var parameters = new DynamicParameters();
+        var values = SqlRows.Values(messages, parameters, message =>
+            [Guid.NewGuid(), type, JsonSerializer.Serialize(message, SerializerOptions), now, 0]);
+        return connection.ExecuteAsync(
+            $"""
+            INSERT INTO outbox_messages (id, message_type, body, created_at, attempts)
+            VALUES {values}
+            """,
+            parameters,
+            transaction);
+    }
+
     internal static string TypeName(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
 }
 

@@ -11,6 +11,15 @@ namespace Matchmaking.ServiceDefaults.Storage;
 public static class SqlRows
 {
     /// <summary>
+    /// Parameters one statement should carry at most. Microsoft.Data.Sqlite binds each parameter by a search over the
+    /// statement's parameters, so binding grows with the square of their number (11,000 took tens of seconds).
+    /// </summary>
+    public const int ParametersPerStatement = 1000;
+
+    /// <summary>How many rows of <paramref name="columns"/> values to put in one statement.</summary>
+    public static int RowsPerStatement(int columns) => Math.Max(1, ParametersPerStatement / columns);
+
+    /// <summary>
     /// <c>(@r0c0, @r0c1, …), (@r1c0, …)</c> for <paramref name="rows"/>, each row's values from <paramref name="columns"/>
     /// in the order of the statement's column list, added to <paramref name="parameters"/>.
     /// </summary>

@@ -86,7 +86,8 @@ public sealed class EmailDigestSender(
             var since = await connection.ExecuteScalarAsync<string?>(
                 "SELECT sent_up_to AS SentUpTo FROM email_digests WHERE user_id = @UserId", new { UserId = user.Id });
             var from = since is null ? now - options.DigestInterval : DateTimeOffset.Parse(since, System.Globalization.CultureInfo.InvariantCulture);
-            var items = await NotificationInbox.UnreadSinceAsync(connection, user.Id, user.Role, user.OrganisationId, from);
+            var arrived = await NotificationInbox.UnreadArrivedSinceAsync(connection, user.Id, user.Role, user.OrganisationId, from);
+            var items = arrived.Select(a => a.Item).ToList();
             if (items.Count == 0)
             {
                 continue;
@@ -103,7 +104,7 @@ public sealed class EmailDigestSender(
 
             await smtp.SendAsync(Compose(user.Email, items, site), ct);
             sent++;
-            var upTo = items.Max(item => item.CreatedAt);
+            var upTo = arrived.Max(a => a.ArrivedAt);
             await database.WriteAsync((c, t) => c.ExecuteAsync(
                 """
                 INSERT INTO email_digests (user_id, sent_up_to) VALUES (@UserId, @UpTo)

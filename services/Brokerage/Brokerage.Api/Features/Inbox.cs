@@ -134,8 +134,12 @@ public static class NotificationInbox
             return true;
         }, ct);
 
-    /// <summary>Notifications for a user not yet covered by a digest, oldest first (for the e-mail digest).</summary>
-    public static async Task<IReadOnlyList<Item>> UnreadSinceAsync(
+    /// <summary>
+    /// Notifications for a user that arrived in the inbox after <paramref name="since"/> and are unread, in order of
+    /// arrival, with their arrival times (for the e-mail digest: an event delivered late still arrives after the last
+    /// digest, although it happened before it).
+    /// </summary>
+    public static async Task<IReadOnlyList<(Item Item, DateTimeOffset ArrivedAt)>> UnreadArrivedSinceAsync(
         DbConnection connection, Guid userId, string role, Guid organisationId, DateTimeOffset since)
     {
         var parameters = Parameters(new Caller(userId, "", role, organisationId));
@@ -143,14 +147,14 @@ public static class NotificationInbox
         var rows = await connection.QueryAsync<Row>(
             $"""
             SELECT x.id AS Id, x.kind AS Kind, x.title AS Title, x.body AS Body, x.link AS Link,
-                   x.created_at AS CreatedAt, r.read_at AS ReadAt
+                   x.created_at AS CreatedAt, r.read_at AS ReadAt, x.arrived_at AS ArrivedAt
             FROM notifications x
             LEFT JOIN notification_reads r ON r.notification_id = x.id AND r.user_id = @UserId
-            WHERE {ForCaller} AND r.read_at IS NULL AND x.created_at > @Since
-            ORDER BY x.created_at, x.id
+            WHERE {ForCaller} AND r.read_at IS NULL AND x.arrived_at > @Since
+            ORDER BY x.arrived_at, x.id
             """,
             parameters);
-        return rows.Select(r => new Item(r.Id, r.Kind, r.Title, r.Body, r.Link, r.CreatedAt, r.ReadAt)).ToList();
+        return rows.Select(r => (new Item(r.Id, r.Kind, r.Title, r.Body, r.Link, r.CreatedAt, r.ReadAt), r.ArrivedAt)).ToList();
     }
 
     private static DynamicParameters Parameters(Caller caller)
@@ -177,5 +181,7 @@ public static class NotificationInbox
         public DateTimeOffset CreatedAt { get; init; }
 
         public DateTimeOffset? ReadAt { get; init; }
+
+        public DateTimeOffset ArrivedAt { get; init; }
     }
 }

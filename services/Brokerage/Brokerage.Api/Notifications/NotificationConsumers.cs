@@ -12,7 +12,8 @@ namespace Matchmaking.Brokerage.Api.Notifications;
 /// </summary>
 public static class MatchFoundNotifications
 {
-    public static Task WriteAsync(DbConnection connection, DbTransaction transaction, MatchesSuggested message, Guid? messageId)
+    /// <summary>The notifications one suggestion event causes.</summary>
+    public static IEnumerable<Notification> For(MatchesSuggested message, Guid? messageId)
     {
         var notifications = new List<Notification>();
         foreach (var match in message.Matches)
@@ -36,7 +37,7 @@ public static class MatchFoundNotifications
                 "/review", $"match-found:{messageId ?? Guid.NewGuid():D}", message.OccurredAt));
         }
 
-        return Notify.AddAsync(connection, transaction, notifications);
+        return notifications;
     }
 }
 

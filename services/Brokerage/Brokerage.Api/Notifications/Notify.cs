@@ -34,26 +34,25 @@ public static class Notify
     public static Notification ForStaff(string kind, string title, string body, string link, string dedupeKey, DateTimeOffset at) =>
         new(ToStaff, null, kind, title, body, link, $"{dedupeKey}:staff", at);
 
-    /// <summary>Writes the notifications in one statement; a dedupe key already written (or repeated) is written once.</summary>
-    public static Task AddAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Notification> notifications)
+    /// <summary>Writes the notifications, many to a statement; a dedupe key already written (or repeated) is written once.</summary>
+    public static async Task AddAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Notification> notifications)
     {
+        var arrived = DateTimeOffset.UtcNow;
         var distinct = notifications.DistinctBy(n => n.DedupeKey, StringComparer.Ordinal).ToList();
-        if (distinct.Count == 0)
+        foreach (var chunk in distinct.Chunk(SqlRows.RowsPerStatement(10)))
         {
-            return Task.CompletedTask;
+            var parameters = new DynamicParameters();
+            var values = SqlRows.Values(chunk, parameters, n =>
+                [Guid.NewGuid(), n.Audience, n.OrganisationId?.ToString("D"), n.Kind, n.Title, n.Body, n.Link, n.DedupeKey, n.At, arrived]);
+            await connection.ExecuteAsync(
+                $"""
+                INSERT INTO notifications (id, audience, organisation_id, kind, title, body, link, dedupe_key, created_at, arrived_at)
+                VALUES {values}
+                ON CONFLICT (dedupe_key) DO NOTHING
+                """,
+                parameters,
+                transaction);
         }
-
-        var parameters = new DynamicParameters();
-        var values = SqlRows.Values(distinct, parameters, n =>
-            [Guid.NewGuid(), n.Audience, n.OrganisationId?.ToString("D"), n.Kind, n.Title, n.Body, n.Link, n.DedupeKey, n.At]);
-        return connection.ExecuteAsync(
-            $"""
-            INSERT INTO notifications (id, audience, organisation_id, kind, title, body, link, dedupe_key, created_at)
-            VALUES {values}
-            ON CONFLICT (dedupe_key) DO NOTHING
-            """,
-            parameters,
-            transaction);
     }
 }
 

@@ -11,20 +11,27 @@ namespace Matchmaking.Brokerage.Api.ReadModels;
 /// The engine's suggestions, one row per match id. A suggestion carries both owners, so deals can be opened and
 /// reported on before the technology or need events arrive; a later computation of the same match updates its score.
 /// </summary>
-public sealed class BrokerageMatchesSuggestedConsumer(BrokerageDatabase database) : IConsumer<MatchesSuggested>
+/// <remarks>Consumed in batches: one transaction, one upsert and one notification statement for many events.</remarks>
+public sealed class BrokerageMatchesSuggestedConsumer(BrokerageDatabase database) : IConsumer<Batch<MatchesSuggested>>
 {
-    public Task Consume(ConsumeContext<MatchesSuggested> context) =>
-        Inbox.HandleOnceAsync(database, context, "brokerage-matches-suggested", async (connection, transaction) =>
+    public Task Consume(ConsumeContext<Batch<MatchesSuggested>> context) =>
+        Inbox.HandleOnceAsync(database, context.Message.ToList(), "brokerage-matches-suggested", async (messages, connection, transaction) =>
         {
-            // One statement for the whole message (a match appears once in it).
-            var matches = context.Message.Matches.DistinctBy(match => match.MatchId).ToList();
-            if (matches.Count > 0)
+            // One row per match id (a statement may not update a row twice; the newest computation wins), in one order of
+            // ids so concurrent batches lock shared rows in the same order.
+            var matches = messages
+                .SelectMany(message => message.Message.Matches.Select(match => (Match: match, message.Message.OccurredAt)))
+                .GroupBy(suggestion => suggestion.Match.MatchId)
+                .Select(group => group.MaxBy(suggestion => suggestion.OccurredAt))
+                .OrderBy(suggestion => suggestion.Match.MatchId)
+                .ToList();
+            foreach (var chunk in matches.Chunk(SqlRows.RowsPerStatement(7)))
             {
                 var parameters = new DynamicParameters();
-                var values = SqlRows.Values(matches, parameters, match =>
+                var values = SqlRows.Values(chunk, parameters, suggestion =>
                 [
-                    match.MatchId, match.TechnologyId, match.TechnologyOrganisationId, match.NeedId, match.NeedOrganisationId,
-                    match.Score, context.Message.OccurredAt,
+                    suggestion.Match.MatchId, suggestion.Match.TechnologyId, suggestion.Match.TechnologyOrganisationId,
+                    suggestion.Match.NeedId, suggestion.Match.NeedOrganisationId, suggestion.Match.Score, suggestion.OccurredAt,
                 ]);
                 await connection.ExecuteAsync(
                     $"""
@@ -43,6 +50,7 @@ public sealed class BrokerageMatchesSuggestedConsumer(BrokerageDatabase database
                     transaction);
             }
 
-            await MatchFoundNotifications.WriteAsync(connection, transaction, context.Message, context.MessageId);
-        });
+            await Notify.AddAsync(connection, transaction,
+                messages.SelectMany(message => MatchFoundNotifications.For(message.Message, message.MessageId)).ToList());
+        }, context.CancellationToken);
 }

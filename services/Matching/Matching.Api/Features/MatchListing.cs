@@ -43,90 +43,170 @@ public static class MatchListing
             e.Sector, e.MinTrl, e.Visibility, e.Language, e.OccurredAt);
 
     /// <summary>
-    /// Applies one listing event inside the consumer's transaction. Returns the suggestions written, or <c>null</c> when
-    /// the event is older than what we hold (delivered out of order) and was ignored.
+    /// Applies a batch of listing events (of one kind) inside the consumer's transaction: stores them, indexes them with
+    /// one write, matches each and writes every suggestion and event in a few statements. A listing given twice counts as
+    /// its newest copy; an event older than what we hold (delivered out of order) is ignored. Returns the suggestions.
     /// </summary>
-    public static async Task<IReadOnlyList<SuggestedMatch>?> HandleAsync(
-        Listing listing, IListingIndex index, int topN, DbConnection connection, DbTransaction transaction)
+    public static async Task<IReadOnlyList<SuggestedMatch>> HandleAsync(
+        IReadOnlyList<Listing> listings, IListingIndex index, int topN, DbConnection connection, DbTransaction transaction)
     {
-        if (!await StoreAsync(listing, connection, transaction))
+        var applied = await StoreManyAsync(listings, connection, transaction);
+        if (applied.Count == 0)
         {
-            return null;
+            return [];
         }
 
-        var isTechnology = listing.Kind == ListingKind.Technology;
-        var ownColumn = isTechnology ? "technology_id" : "need_id";
-        var otherColumn = isTechnology ? "need_id" : "technology_id";
-        var previouslyActive = (await connection.QueryAsync<string>(
-            $"""
-            SELECT {otherColumn} AS CounterpartId
-            FROM matches
-            WHERE {ownColumn} = @Id AND active = 1
-            """,
-            new { listing.Id },
-            transaction)).Select(Guid.Parse).ToHashSet();
+        var previouslyActive = await ActiveMatchesAsync(applied, connection, transaction);
 
-        // The index is outside the transaction; an upsert is idempotent, so a retried message does no harm. A listing
-        // without active matches (a new one, mostly) needs only its top N; one with matches is ranked deeper, to tell
-        // which of them still rank well enough to keep.
-        index.Upsert(listing);
-        var candidates = index.Match(listing, previouslyActive.Count == 0 ? topN : topN * KeepWithinTopNTimes);
+        // The index is outside the transaction; an upsert is idempotent, so a retried batch does no harm. Every listing
+        // of the batch is indexed before any is matched, so a need and a technology posted together can meet.
+        index.UpsertMany(applied);
 
         var now = DateTimeOffset.UtcNow;
-        var kept = new List<(SuggestedMatch Match, MatchCandidate Candidate, bool Suggestion)>();
-        for (var rank = 0; rank < candidates.Count; rank++)
+        var kept = new List<(Listing Listing, SuggestedMatch Match, MatchCandidate Candidate, bool Suggestion)>();
+        var dropped = new List<(Listing Listing, List<Guid> Counterparts)>();
+        foreach (var listing in applied)
         {
-            var candidate = candidates[rank];
-            var isSuggestion = rank < topN;
-            if (!isSuggestion && !previouslyActive.Contains(candidate.Id))
+            // A listing without active matches (a new one, mostly) needs only its top N; one with matches is ranked
+            // deeper, to tell which of them still rank well enough to keep.
+            var active = previouslyActive.GetValueOrDefault(listing.Id) ?? [];
+            var candidates = index.Match(listing, active.Count == 0 ? topN : topN * KeepWithinTopNTimes);
+            for (var rank = 0; rank < candidates.Count; rank++)
             {
-                continue;
+                var candidate = candidates[rank];
+                var isSuggestion = rank < topN;
+                if (isSuggestion || active.Contains(candidate.Id))
+                {
+                    kept.Add((listing, Pair(listing, candidate), candidate, isSuggestion));
+                }
             }
 
-            var match = isTechnology
-                ? new SuggestedMatch(Guid.Empty, listing.Id, listing.OrganisationId, candidate.Id, candidate.OrganisationId, candidate.Score)
-                : new SuggestedMatch(Guid.Empty, candidate.Id, candidate.OrganisationId, listing.Id, listing.OrganisationId, candidate.Score);
-            kept.Add((match, candidate, isSuggestion));
+            var gone = active.Except(candidates.Select(c => c.Id)).Order().ToList();
+            if (gone.Count > 0)
+            {
+                dropped.Add((listing, gone));
+            }
         }
 
         var matchIds = await UpsertMatchesAsync(kept.Select(k => (k.Match, k.Candidate)).ToList(), now, connection, transaction);
+        foreach (var (listing, counterparts) in dropped)
+        {
+            await RetireAsync(listing, counterparts, now, connection, transaction);
+        }
+
         var suggested = kept
             .Where(k => k.Suggestion)
-            .Select(k => k.Match with { MatchId = matchIds[(k.Match.TechnologyId, k.Match.NeedId)] })
+            .Select(k => (k.Listing, Match: k.Match with { MatchId = matchIds[(k.Match.TechnologyId, k.Match.NeedId)] }))
             .ToList();
+        var annotated = await NeedAccess.AnnotateAsync(suggested.Select(s => s.Match).ToList(), connection, transaction);
+        var events = suggested
+            .Select((s, i) => (s.Listing, Match: annotated[i]))
+            .GroupBy(s => s.Listing)
+            .Select(group => new MatchesSuggested(group.Key.Id, StoredListing.KindValue(group.Key.Kind), group.Select(s => s.Match).ToList(), now))
+            .ToList();
+        await Outbox.AddManyAsync(connection, transaction, events);
+        return annotated;
+    }
 
-        // Matches this listing held that no longer rank: retired, in one statement.
-        var dropped = previouslyActive.Except(candidates.Select(c => c.Id)).Order().ToList();
-        if (dropped.Count > 0)
+    private static SuggestedMatch Pair(Listing listing, MatchCandidate candidate) =>
+        listing.Kind == ListingKind.Technology
+            ? new SuggestedMatch(Guid.Empty, listing.Id, listing.OrganisationId, candidate.Id, candidate.OrganisationId, candidate.Score)
+            : new SuggestedMatch(Guid.Empty, candidate.Id, candidate.OrganisationId, listing.Id, listing.OrganisationId, candidate.Score);
+
+    private static (string Own, string Other) Columns(ListingKind kind) =>
+        kind == ListingKind.Technology ? ("technology_id", "need_id") : ("need_id", "technology_id");
+
+    // The active matches of each listing, by listing, in one query per kind.
+    private static async Task<Dictionary<Guid, HashSet<Guid>>> ActiveMatchesAsync(
+        IReadOnlyList<Listing> listings, DbConnection connection, DbTransaction transaction)
+    {
+        var active = new Dictionary<Guid, HashSet<Guid>>();
+        foreach (var group in listings.GroupBy(l => l.Kind))
         {
-            var parameters = new DynamicParameters(new { listing.Id, Now = now });
-            await connection.ExecuteAsync(
+            var (own, other) = Columns(group.Key);
+            var parameters = new DynamicParameters();
+            var rows = await connection.QueryAsync<(string Own, string Other)>(
                 $"""
-                UPDATE matches
-                SET active = 0, updated_at = @Now
-                WHERE {ownColumn} = @Id AND {otherColumn} IN ({SqlRows.List(dropped, parameters)})
+                SELECT {own} AS Own, {other} AS Other
+                FROM matches
+                WHERE {own} IN ({SqlRows.List(group.Select(l => l.Id).ToList(), parameters)}) AND active = 1
                 """,
                 parameters,
                 transaction);
+            foreach (var (ownId, otherId) in rows)
+            {
+                var key = Guid.Parse(ownId);
+                if (!active.TryGetValue(key, out var set))
+                {
+                    active[key] = set = [];
+                }
+
+                set.Add(Guid.Parse(otherId));
+            }
         }
 
-        if (suggested.Count > 0)
-        {
-            await Outbox.AddAsync(connection, transaction,
-                new MatchesSuggested(listing.Id, StoredListing.KindValue(listing.Kind),
-                    await NeedAccess.AnnotateAsync(suggested, connection, transaction), now));
-        }
+        return active;
+    }
 
-        return suggested;
+    // Matches a listing held that no longer rank: retired, in one statement.
+    private static Task RetireAsync(
+        Listing listing, IReadOnlyList<Guid> counterparts, DateTimeOffset now, DbConnection connection, DbTransaction transaction)
+    {
+        var (own, other) = Columns(listing.Kind);
+        var parameters = new DynamicParameters(new { listing.Id, Now = now });
+        return connection.ExecuteAsync(
+            $"""
+            UPDATE matches
+            SET active = 0, updated_at = @Now
+            WHERE {own} = @Id AND {other} IN ({SqlRows.List(counterparts, parameters)})
+            """,
+            parameters,
+            transaction);
     }
 
     /// <summary>Upserts our copy unless it already holds a newer state; <c>false</c> when the event is stale.</summary>
-    internal static async Task<bool> StoreAsync(Listing listing, DbConnection connection, DbTransaction transaction)
+    internal static async Task<bool> StoreAsync(Listing listing, DbConnection connection, DbTransaction transaction) =>
+        (await StoreManyAsync([listing], connection, transaction)).Count == 1;
+
+    /// <summary>
+    /// Upserts our copies in one statement, each unless we already hold a newer state; returns the listings applied
+    /// (of a listing given twice, the newest copy), in the order given.
+    /// </summary>
+    internal static async Task<IReadOnlyList<Listing>> StoreManyAsync(
+        IReadOnlyList<Listing> listings, DbConnection connection, DbTransaction transaction)
     {
-        var applied = await connection.ExecuteAsync(
-            """
+        // One row per id: a statement may not update the same row twice.
+        var newest = listings
+            .Select((listing, order) => (listing, order))
+            .GroupBy(x => x.listing.Id)
+            .Select(group => group.MaxBy(x => (x.listing.UpdatedAt, x.order)))
+            .OrderBy(x => x.order)
+            .Select(x => x.listing)
+            .ToList();
+        if (newest.Count == 0)
+        {
+            return [];
+        }
+
+        var parameters = new DynamicParameters();
+        var values = SqlRows.Values(newest, parameters, listing => [
+            listing.Id,
+            StoredListing.KindValue(listing.Kind),
+            listing.OrganisationId,
+            listing.Title,
+            listing.Body,
+            StoredListing.SerializeKeywords(listing.Keywords),
+            listing.Sector,
+            listing.Trl,
+            listing.Language,
+            listing.Visibility,
+            listing.Open ? 1 : 0,
+            listing.UpdatedAt,
+        ]);
+        var applied = (await connection.QueryAsync<string>(
+            $"""
             INSERT INTO listings (id, kind, organisation_id, title, body, keywords, sector, trl, language, visibility, open, updated_at)
-            VALUES (@Id, @Kind, @OrganisationId, @Title, @Body, @Keywords, @Sector, @Trl, @Language, @Visibility, @Open, @UpdatedAt)
+            VALUES {values}
             ON CONFLICT (id) DO UPDATE SET
                 kind = excluded.kind,
                 organisation_id = excluded.organisation_id,
@@ -140,24 +220,11 @@ public static class MatchListing
                 open = excluded.open,
                 updated_at = excluded.updated_at
             WHERE listings.updated_at <= excluded.updated_at
+            RETURNING id
             """,
-            new
-            {
-                listing.Id,
-                Kind = StoredListing.KindValue(listing.Kind),
-                listing.OrganisationId,
-                listing.Title,
-                listing.Body,
-                Keywords = StoredListing.SerializeKeywords(listing.Keywords),
-                listing.Sector,
-                listing.Trl,
-                listing.Language,
-                listing.Visibility,
-                Open = listing.Open ? 1 : 0,
-                listing.UpdatedAt,
-            },
-            transaction);
-        return applied == 1;
+            parameters,
+            transaction)).Select(Guid.Parse).ToHashSet();
+        return newest.Where(listing => applied.Contains(listing.Id)).ToList();
     }
 
     // Every kept pair in one statement. On a known pair the row is updated in place, so its match_id (which Brokerage
@@ -165,44 +232,52 @@ public static class MatchListing
     private static async Task<Dictionary<(Guid TechnologyId, Guid NeedId), Guid>> UpsertMatchesAsync(
         IReadOnlyList<(SuggestedMatch Match, MatchCandidate Candidate)> pairs, DateTimeOffset now, DbConnection connection, DbTransaction transaction)
     {
-        if (pairs.Count == 0)
+        var ids = new Dictionary<(Guid TechnologyId, Guid NeedId), Guid>();
+
+        // In one order of pairs, so two batches writing shared pairs at once lock them in the same order (no deadlock);
+        // in chunks of a bounded number of parameters (SqlRows.ParametersPerStatement).
+        var ordered = pairs.OrderBy(p => p.Match.TechnologyId).ThenBy(p => p.Match.NeedId).ToList();
+        foreach (var chunk in ordered.Chunk(SqlRows.RowsPerStatement(11)))
         {
-            return [];
+            var parameters = new DynamicParameters();
+            var values = SqlRows.Values(chunk, parameters, pair => [
+                Guid.NewGuid(),
+                pair.Match.TechnologyId,
+                pair.Match.NeedId,
+                pair.Match.TechnologyOrganisationId,
+                pair.Match.NeedOrganisationId,
+                pair.Match.Score,
+                JsonSerializer.Serialize(pair.Candidate.Explanation.WithBridgesInTerms(), s_json),
+                // Kept so staff feedback on this suggestion can teach the ranking model (LearnRankingWeights).
+                JsonSerializer.Serialize(pair.Candidate.Features.ToArray(), s_json),
+                1,
+                now,
+                now,
+            ]);
+            var returned = await connection.QueryAsync<(string MatchId, string TechnologyId, string NeedId)>(
+                $"""
+                INSERT INTO matches (match_id, technology_id, need_id, technology_organisation_id, need_organisation_id,
+                                     score, explanation, features, active, created_at, updated_at)
+                VALUES {values}
+                ON CONFLICT (technology_id, need_id) DO UPDATE SET
+                    technology_organisation_id = excluded.technology_organisation_id,
+                    need_organisation_id = excluded.need_organisation_id,
+                    score = excluded.score,
+                    explanation = excluded.explanation,
+                    features = excluded.features,
+                    active = 1,
+                    updated_at = excluded.updated_at
+                RETURNING match_id AS MatchId, technology_id AS TechnologyId, need_id AS NeedId
+                """,
+                parameters,
+                transaction);
+            foreach (var row in returned)
+            {
+                ids[(Guid.Parse(row.TechnologyId), Guid.Parse(row.NeedId))] = Guid.Parse(row.MatchId);
+            }
         }
 
-        var parameters = new DynamicParameters(new { Now = now });
-        var values = SqlRows.Values(pairs, parameters, pair => [
-            Guid.NewGuid(),
-            pair.Match.TechnologyId,
-            pair.Match.NeedId,
-            pair.Match.TechnologyOrganisationId,
-            pair.Match.NeedOrganisationId,
-            pair.Match.Score,
-            JsonSerializer.Serialize(pair.Candidate.Explanation.WithBridgesInTerms(), s_json),
-            // Kept so staff feedback on this suggestion can teach the ranking model (LearnRankingWeights).
-            JsonSerializer.Serialize(pair.Candidate.Features.ToArray(), s_json),
-            1,
-            now,
-            now,
-        ]);
-        var returned = await connection.QueryAsync<(string MatchId, string TechnologyId, string NeedId)>(
-            $"""
-            INSERT INTO matches (match_id, technology_id, need_id, technology_organisation_id, need_organisation_id,
-                                 score, explanation, features, active, created_at, updated_at)
-            VALUES {values}
-            ON CONFLICT (technology_id, need_id) DO UPDATE SET
-                technology_organisation_id = excluded.technology_organisation_id,
-                need_organisation_id = excluded.need_organisation_id,
-                score = excluded.score,
-                explanation = excluded.explanation,
-                features = excluded.features,
-                active = 1,
-                updated_at = excluded.updated_at
-            RETURNING match_id AS MatchId, technology_id AS TechnologyId, need_id AS NeedId
-            """,
-            parameters,
-            transaction);
-        return returned.ToDictionary(r => (Guid.Parse(r.TechnologyId), Guid.Parse(r.NeedId)), r => Guid.Parse(r.MatchId));
+        return ids;
     }
 
     private static Listing Technology(
@@ -225,28 +300,36 @@ public static class MatchListing
         visibility is ListingVisibility.Public or ListingVisibility.Anonymous ? visibility : ListingVisibility.StaffOnly;
 }
 
-public sealed class MatchingTechnologyPublishedConsumer(ReplicaIndex replica, IOptions<MatchingOptions> options) : IConsumer<TechnologyPublished>
+// Listing events are consumed in batches: under a stream of posts one transaction, one index write and a few statements
+// serve many listings; alone, a message is a batch of one after BatchWindow.
+public sealed class MatchingTechnologyPublishedConsumer(ReplicaIndex replica, IOptions<MatchingOptions> options)
+    : IConsumer<Batch<TechnologyPublished>>
 {
-    public Task Consume(ConsumeContext<TechnologyPublished> context) =>
-        replica.MatchOnceAsync(context, "matching-technology-published", MatchListing.FromEvent(context.Message), options.Value.TopN);
+    public Task Consume(ConsumeContext<Batch<TechnologyPublished>> context) =>
+        replica.MatchOnceAsync(context.Message, "matching-technology-published", m => MatchListing.FromEvent(m), options.Value.TopN,
+            context.CancellationToken);
 }
 
-public sealed class MatchingTechnologyUpdatedConsumer(ReplicaIndex replica, IOptions<MatchingOptions> options) : IConsumer<TechnologyUpdated>
+public sealed class MatchingTechnologyUpdatedConsumer(ReplicaIndex replica, IOptions<MatchingOptions> options)
+    : IConsumer<Batch<TechnologyUpdated>>
 {
-    public Task Consume(ConsumeContext<TechnologyUpdated> context) =>
-        replica.MatchOnceAsync(context, "matching-technology-updated", MatchListing.FromEvent(context.Message), options.Value.TopN);
+    public Task Consume(ConsumeContext<Batch<TechnologyUpdated>> context) =>
+        replica.MatchOnceAsync(context.Message, "matching-technology-updated", m => MatchListing.FromEvent(m), options.Value.TopN,
+            context.CancellationToken);
 }
 
 public sealed class MatchingNeedPostedConsumer(ReplicaIndex replica, IOptions<MatchingOptions> options, ConfidentialText confidential)
-    : IConsumer<NeedPosted>
+    : IConsumer<Batch<NeedPosted>>
 {
-    public Task Consume(ConsumeContext<NeedPosted> context) =>
-        replica.MatchOnceAsync(context, "matching-need-posted", MatchListing.FromEvent(context.Message, confidential), options.Value.TopN);
+    public Task Consume(ConsumeContext<Batch<NeedPosted>> context) =>
+        replica.MatchOnceAsync(context.Message, "matching-need-posted", m => MatchListing.FromEvent(m, confidential), options.Value.TopN,
+            context.CancellationToken);
 }
 
 public sealed class MatchingNeedUpdatedConsumer(ReplicaIndex replica, IOptions<MatchingOptions> options, ConfidentialText confidential)
-    : IConsumer<NeedUpdated>
+    : IConsumer<Batch<NeedUpdated>>
 {
-    public Task Consume(ConsumeContext<NeedUpdated> context) =>
-        replica.MatchOnceAsync(context, "matching-need-updated", MatchListing.FromEvent(context.Message, confidential), options.Value.TopN);
+    public Task Consume(ConsumeContext<Batch<NeedUpdated>> context) =>
+        replica.MatchOnceAsync(context.Message, "matching-need-updated", m => MatchListing.FromEvent(m, confidential), options.Value.TopN,
+            context.CancellationToken);
 }
