@@ -40,6 +40,49 @@ public abstract class NeedEventsTests<TService>(TService service) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_post_repeated_with_its_Idempotency_Key_creates_one_need_and_one_event()
+    {
+        using var client = service.ClientFor(_owner);
+        var key = $"retry-{Guid.NewGuid():N}";
+        var need = FullNeed("Sent twice after a lost answer");
+
+        async Task<HttpResponseMessage> PostAsync(object body, string idempotencyKey)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/needs") { Content = System.Net.Http.Json.JsonContent.Create(body) };
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+            return await client.SendAsync(request, Ct);
+        }
+
+        using var first = await PostAsync(need, key);
+        using var again = await PostAsync(need, key);
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+        Assert.Equal(first.Headers.Location, again.Headers.Location);
+        Assert.Equal(await first.Content.ReadAsStringAsync(Ct), await again.Content.ReadAsStringAsync(Ct));
+        Assert.True(again.Headers.Contains("Idempotent-Replayed"));
+        var id = (await first.ReadJsonAsync()).GetProperty("id").GetGuid();
+        Assert.Single(await OutboxRowsAsync<NeedPosted>(id));
+
+        // The same key with other content is refused, naming the header; a new key creates a second need.
+        using var other = await PostAsync(FullNeed("Another need"), key);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, other.StatusCode);
+        Assert.Contains("Idempotency-Key", (await other.ReadJsonAsync()).GetProperty("errors").EnumerateObject().Select(e => e.Name));
+        using var fresh = await PostAsync(need, $"{key}-2");
+        Assert.Equal(HttpStatusCode.Created, fresh.StatusCode);
+        Assert.NotEqual(id, (await fresh.ReadJsonAsync()).GetProperty("id").GetGuid());
+
+        // Another enterprise's same key is its own need, and an empty key is a 400 that names the header.
+        using var stranger = service.ClientFor(TestUsers.New(Roles.Enterprise));
+        using var strangers = new HttpRequestMessage(HttpMethod.Post, "/api/needs") { Content = System.Net.Http.Json.JsonContent.Create(need) };
+        strangers.Headers.Add("Idempotency-Key", key);
+        using var theirs = await stranger.SendAsync(strangers, Ct);
+        Assert.Equal(HttpStatusCode.Created, theirs.StatusCode);
+        Assert.NotEqual(id, (await theirs.ReadJsonAsync()).GetProperty("id").GetGuid());
+        using var blank = await PostAsync(need, " ");
+        Assert.Contains("Idempotency-Key", await blank.ReadValidationFieldsAsync());
+    }
+
+    [Fact]
     public async Task A_consumer_on_the_bus_receives_NeedPosted_with_the_needs_fields()
     {
         using var client = service.ClientFor(_owner);

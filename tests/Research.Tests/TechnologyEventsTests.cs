@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Matchmaking.Research.Api;
 using Matchmaking.Research.Contracts;
 using Matchmaking.Testing;
 
@@ -24,6 +25,35 @@ public abstract class TechnologyEventsTests(ResearchService research) : Research
         Assert.Equal(technology.OrganisationId.ToString(), (string?)body["organisationId"]);
         // The NDA details never leave Research.
         Assert.DoesNotContain("Channel diameter", row.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_publication_repeated_with_its_Idempotency_Key_creates_one_technology_and_one_event()
+    {
+        var university = NewUniversity();
+        var key = $"retry-{Guid.NewGuid():N}";
+        var body = ValidTechnology();
+
+        async Task<HttpResponseMessage> PostWithKeyAsync(JsonObject content)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/technologies") { Content = System.Net.Http.Json.JsonContent.Create(content) };
+            request.Headers.Add("Idempotency-Key", key);
+            return await Research.ClientFor(university).SendAsync(request, Ct);
+        }
+
+        using var first = await PostWithKeyAsync(body);
+        using var again = await PostWithKeyAsync(body);
+        await AssertStatusAsync(HttpStatusCode.Created, first);
+        await AssertStatusAsync(HttpStatusCode.Created, again);
+        Assert.Equal(first.Headers.Location, again.Headers.Location);
+        Assert.True(again.Headers.Contains("Idempotent-Replayed"));
+        var technology = await ReadAsync<TechnologyResponse>(first);
+        Assert.Equal(technology.Id, (await ReadAsync<TechnologyResponse>(again)).Id);
+        Assert.Single(await OutboxRowsAsync(technology.Id));
+
+        using var other = await PostWithKeyAsync(ValidTechnology("different"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, other.StatusCode);
+        Assert.Contains("Idempotency-Key", (await other.Content.ReadAsStringAsync(Ct)), StringComparison.Ordinal);
     }
 
     [Fact]

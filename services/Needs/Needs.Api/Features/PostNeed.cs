@@ -3,6 +3,7 @@ using Dapper;
 using Matchmaking.Needs.Contracts;
 using Matchmaking.ServiceDefaults.Auth;
 using Matchmaking.ServiceDefaults.Messaging;
+using Matchmaking.ServiceDefaults.Web;
 
 namespace Matchmaking.Needs.Api.Features;
 
@@ -15,15 +16,36 @@ public static class PostNeed
             .WithName(nameof(PostNeed))
             .Produces<NeedResponse>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
     private static async Task<IResult> EndpointAsync(
-        NeedBody body, ClaimsPrincipal user, NeedsDatabase database, ConfidentialText confidential, CancellationToken cancellationToken)
+        NeedBody body, ClaimsPrincipal user, HttpContext http, NeedsDatabase database, ConfidentialText confidential,
+        CancellationToken cancellationToken)
     {
-        var result = await HandleAsync(body, Caller.From(user), database, confidential, cancellationToken);
-        return result.Outcome == NeedOutcome.Created
-            ? TypedResults.Created($"/api/needs/{result.Need!.Id}", result.Need)
-            : result.ToHttp("Only an enterprise may post a need.", "The need cannot be posted.");
+        var caller = Caller.From(user);
+        var errors = new ValidationErrors();
+        var key = IdempotencyKey.Read(http.Request, errors);
+        if (errors.Any)
+        {
+            return errors.ToResult();
+        }
+
+        var id = key is null ? (Guid?)null : IdempotencyKey.ResourceId("need", caller.OrganisationId, caller.UserId, key);
+        var result = await HandleAsync(body, caller, database, confidential, cancellationToken, id);
+        if (result.Outcome == NeedOutcome.Created)
+        {
+            return TypedResults.Created($"/api/needs/{result.Need!.Id}", result.Need);
+        }
+
+        if (key is not null && result is { Outcome: NeedOutcome.Ok, Need: { } existing })
+        {
+            var requested = body.ToResponse(existing.Id, caller.OrganisationId, body.Visibility ?? NeedVisibility.Public,
+                body.ResolveLanguage(), existing.CreatedAt, existing.UpdatedAt);
+            return IdempotencyKey.Replay(http.Response, $"/api/needs/{existing.Id}", existing, requested);
+        }
+
+        return result.ToHttp("Only an enterprise may post a need.", "The need cannot be posted.");
     }
 
     /// <param name="id">A fixed id makes a replayed seed a no-op: the existing need comes back as <see cref="NeedOutcome.Ok"/>.</param>

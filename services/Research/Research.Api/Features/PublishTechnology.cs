@@ -3,6 +3,7 @@ using Dapper;
 using Matchmaking.Research.Contracts;
 using Matchmaking.ServiceDefaults.Auth;
 using Matchmaking.ServiceDefaults.Messaging;
+using Matchmaking.ServiceDefaults.Web;
 
 namespace Matchmaking.Research.Api.Features;
 
@@ -14,15 +15,34 @@ public static class PublishTechnology
             .RequireAuthorization(Policies.University)
             .WithName(nameof(PublishTechnology))
             .Produces<TechnologyResponse>(StatusCodes.Status201Created)
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
     private static async Task<IResult> EndpointAsync(
-        TechnologyBody body, ClaimsPrincipal user, ResearchDatabase database, CancellationToken cancellationToken)
+        TechnologyBody body, ClaimsPrincipal user, HttpContext http, ResearchDatabase database, CancellationToken cancellationToken)
     {
-        var result = await HandleAsync(body, Caller.From(user), database, cancellationToken);
-        return result.Outcome == TechnologyOutcome.Created
-            ? TypedResults.Created($"/api/technologies/{result.Technology!.Id}", result.Technology)
-            : result.ToHttp();
+        var caller = Caller.From(user);
+        var errors = new ValidationErrors();
+        var key = IdempotencyKey.Read(http.Request, errors);
+        if (errors.Any)
+        {
+            return errors.ToResult();
+        }
+
+        var id = key is null ? (Guid?)null : IdempotencyKey.ResourceId("technology", caller.OrganisationId, caller.UserId, key);
+        var result = await HandleAsync(body, caller, database, cancellationToken, id);
+        if (result.Outcome == TechnologyOutcome.Created)
+        {
+            return TypedResults.Created($"/api/technologies/{result.Technology!.Id}", result.Technology);
+        }
+
+        if (key is not null && result is { Outcome: TechnologyOutcome.Ok, Technology: { } existing })
+        {
+            var requested = body.ToResponse(existing.Id, caller.OrganisationId, body.ResolveLanguage(), existing.CreatedAt, existing.UpdatedAt);
+            return IdempotencyKey.Replay(http.Response, $"/api/technologies/{existing.Id}", existing, requested);
+        }
+
+        return result.ToHttp();
     }
 
     /// <param name="id">A fixed id makes a replayed seed a no-op: the existing technology comes back as <see cref="TechnologyOutcome.Ok"/>.</param>
