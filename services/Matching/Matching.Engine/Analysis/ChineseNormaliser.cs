@@ -13,6 +13,7 @@ internal sealed class ChineseNormaliser
     private readonly Dictionary<string, string> _inText = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _inTextLookup;
     private readonly Dictionary<string, string> _standalone = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IReadOnlyList<string>> _alternatives = new(StringComparer.Ordinal);
     private readonly int _longestKey;
 
     public ChineseNormaliser(IEnumerable<CantoneseWord> cantonese)
@@ -24,6 +25,11 @@ internal sealed class ChineseNormaliser
             if (key.Length == 0 || key == mandarin)
             {
                 continue;
+            }
+
+            if (word.Alternatives.Count > 1)
+            {
+                _alternatives.TryAdd(key, word.Alternatives);
             }
 
             // Single characters are ambiguous (係 is "is" in Cantonese but part of 關係 in Mandarin), and so are
@@ -148,6 +154,13 @@ internal sealed class ChineseNormaliser
             index += length;
         }
     }
+
+    // Every Mandarin equivalent of a Cantonese word as written (佢: 他, 她, 它) when the table gives several and the text
+    // took the first, the given Mandarin token; null otherwise.
+    public IReadOnlyList<string>? Alternatives(string written, string mandarin) =>
+        _alternatives.Count > 0 && _alternatives.TryGetValue(Simplify(written), out var alternatives) && alternatives[0] == mandarin
+            ? alternatives
+            : null;
 
     // The Mandarin for a token the segmenter produced on its own: null to keep it, "" to drop it.
     public string? Standalone(string token) => _standalone.GetValueOrDefault(token);

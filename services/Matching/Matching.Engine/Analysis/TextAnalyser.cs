@@ -1,5 +1,6 @@
 using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.TokenAttributes;
+using Matchmaking.Matching.Engine.Lexicon;
 using Matchmaking.Text;
 
 namespace Matchmaking.Matching.Engine.Analysis;
@@ -125,13 +126,13 @@ internal sealed class TextAnalyser(
         }
 
         stream.End();
-        MergeSplitWords(tokens, first);
+        MergeSplitWords(tokens, first, run, runStart);
     }
 
     // SmartCn knows general words, not domain ones: it cuts 翘曲 (warp) into 翘 and 曲, 注塑件 into 注塑 and 件. Where
     // adjacent pieces, one of them a single character, spell a dictionary or glossary word, the word is added at the
     // first piece's position and the pieces are kept as parts, so both the word and its pieces can match.
-    private void MergeSplitWords(List<Token> tokens, int first)
+    private void MergeSplitWords(List<Token> tokens, int first, string run, int runStart)
     {
         const int MaxPieces = 4;
         const int MaxLength = 8;
@@ -150,7 +151,7 @@ internal sealed class TextAnalyser(
 
                 text += next.Term;
                 single |= next.Term.Length == 1;
-                if (single && isWord(text))
+                if (single && isWord(text) && WrittenAs(text, run.Substring(tokens[i].Start - runStart, next.End - tokens[i].Start)))
                 {
                     best = j;
                 }
@@ -170,6 +171,20 @@ internal sealed class TextAnalyser(
             tokens.Insert(i + 1, new Token(word, tokens[i].Start, tokens[best].End, 0, Chinese: true));
             i = best + 1;
         }
+    }
+
+    // Whether a word found in Simplified text may be read where the original has the given characters: in Traditional
+    // text, only as one of the word's own Traditional forms (隻有 is not 只有 "only", but 隻 "a" and 有 "have"), since
+    // folding to Simplified merges characters that Traditional keeps apart. Words CC-CEDICT lacks (the glossary's) pass.
+    internal static bool WrittenAs(string word, string written)
+    {
+        if (written == word || written.Length != word.Length || ChineseNormaliser.Simplify(written) != word)
+        {
+            return true;
+        }
+
+        var forms = CedictDictionary.TraditionalForms(word);
+        return forms.Count == 0 || forms.Contains(written, StringComparer.Ordinal);
     }
 
     private static void Add(List<Token> tokens, string term, int start, int end, int positionIncrement, bool chinese) =>

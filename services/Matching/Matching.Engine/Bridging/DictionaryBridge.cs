@@ -21,6 +21,10 @@ internal sealed class DictionaryBridge(TextAnalyser analyser)
     private const double SenseDecay = 0.85;
     private const int MaxChineseWords = 6;
 
+    // CC-CEDICT marks senses a character has only inside compounds "(bound form)" (要: "to demand; to coerce", "important";
+    // 他: "other; another"). A word the segmenter left standing alone is rarely used in them, so they weigh less.
+    public const double BoundFormWeight = 0.3;
+
     // Words of a gloss that say how a sense is used rather than what it means (stemmed, as the index holds them).
     private static readonly HashSet<string> s_glossNoise = new(StringComparer.Ordinal)
     {
@@ -32,11 +36,42 @@ internal sealed class DictionaryBridge(TextAnalyser analyser)
     private readonly ConcurrentDictionary<string, Translation[]> _toChinese = new(StringComparer.Ordinal);
 
     // English terms for a Simplified Chinese word; written is the word as written when the text is Traditional, whose
-    // form tells CC-CEDICT's readings apart (錶 a watch, 表 a table, both 表 in Simplified).
-    public Translation[] ToEnglish(string chinese, string? written = null) =>
-        written is null || written.Length != chinese.Length
+    // form tells CC-CEDICT's readings apart (錶 a watch, 表 a table, both 表 in Simplified). A Cantonese word the
+    // glossary gives several Mandarin equivalents for (佢: 他, 她, 它) takes the senses of them all, not the first's alone.
+    public Translation[] ToEnglish(string chinese, string? written = null)
+    {
+        if (written is not null && analyser.Normaliser.Alternatives(written, chinese) is { } alternatives)
+        {
+            return _toEnglish.GetOrAdd(string.Join('|', alternatives), _ => Merge(alternatives.Select(word => ToEnglish(word)).ToList()));
+        }
+
+        return written is null || written.Length != chinese.Length
             ? _toEnglish.GetOrAdd(chinese, word => TranslateChinese(word, null))
             : _toEnglish.GetOrAdd(chinese + "\t" + written, _ => TranslateChinese(chinese, written));
+    }
+
+    // The translations of several equivalent words as one word's: each term at its best share relative to the best
+    // translation of the word that gives it (so a word with many senses does not push aside one with few), on the scale
+    // of the first word's weights.
+    internal static Translation[] Merge(IReadOnlyList<Translation[]> translations)
+    {
+        var merged = new Dictionary<string, Translation>(StringComparer.Ordinal);
+        var scale = translations.FirstOrDefault(list => list.Length > 0)?[0].Weight ?? 0;
+        foreach (var list in translations.Where(list => list.Length > 0))
+        {
+            var best = list[0].Weight;
+            foreach (var translation in list)
+            {
+                var weight = scale * translation.Weight / best;
+                if (!merged.TryGetValue(translation.Term, out var seen) || seen.Weight < weight)
+                {
+                    merged[translation.Term] = translation with { Weight = weight };
+                }
+            }
+        }
+
+        return [.. merged.Values.OrderByDescending(x => x.Weight).ThenBy(x => x.Term, StringComparer.Ordinal)];
+    }
 
     // Chinese terms for an English word as written (lower case).
     public Translation[] ToChinese(string english) => _toChinese.GetOrAdd(english, TranslateEnglish);
@@ -76,7 +111,7 @@ internal sealed class DictionaryBridge(TextAnalyser analyser)
         for (var index = 0; index < senses.Count; index++)
         {
             var sense = senses[index];
-            var decay = Math.Pow(SenseDecay, index);
+            var decay = Math.Pow(SenseDecay, index) * (sense.Contains("(bound form)", StringComparison.Ordinal) ? BoundFormWeight : 1);
             var pieces = gloss.Pieces(sense);
             foreach (var piece in pieces)
             {

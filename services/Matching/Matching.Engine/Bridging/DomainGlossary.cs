@@ -16,7 +16,14 @@ public sealed record GlossarySymptom(
 
 /// <summary>A written-Cantonese word and its standard Mandarin; <see cref="Mandarin"/> is empty for a particle to drop.</summary>
 /// <param name="StandaloneOnly">The character also occurs inside ordinary words, so only a token of its own is replaced.</param>
-public sealed record CantoneseWord(string Cantonese, string Mandarin, bool StandaloneOnly);
+public sealed record CantoneseWord(string Cantonese, string Mandarin, bool StandaloneOnly)
+{
+    /// <summary>
+    /// Every Mandarin equivalent the table gives, <see cref="Mandarin"/> first (佢: 他, 她, 它): the text takes the first,
+    /// the dictionary bridge translates them all.
+    /// </summary>
+    public IReadOnlyList<string> Alternatives { get; init; } = Mandarin.Length == 0 ? [] : [Mandarin];
+}
 
 /// <summary>
 /// The project's domain glossary (<c>seeds/glossary</c>): bilingual terms by sector, symptoms mapped to methods, and
@@ -131,7 +138,10 @@ public sealed class DomainGlossary
             .Select(columns => new CantoneseWord(
                 columns[0].Trim(),
                 Alternates(columns[1]).FirstOrDefault() ?? "",
-                columns.Length > 2 && columns[2].Contains("standalone word only", StringComparison.OrdinalIgnoreCase)))
+                columns.Length > 2 && columns[2].Contains("standalone word only", StringComparison.OrdinalIgnoreCase))
+            {
+                Alternatives = Alternates(columns[1]),
+            })
             .Where(word => word.Cantonese.Length > 0)
             .ToList();
 
