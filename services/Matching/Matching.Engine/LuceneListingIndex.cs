@@ -26,7 +26,7 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
     /// The version of the analysis and document layout an index was written with; an index written by another
     /// version reports <see cref="NeedsRebuild"/>, since its terms no longer meet the queries.
     /// </summary>
-    public const string EngineVersion = "4";
+    public const string EngineVersion = "5";
 
     private const string EngineVersionKey = "matchmaking-engine";
 
