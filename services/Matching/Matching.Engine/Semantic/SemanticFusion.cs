@@ -61,17 +61,15 @@ public static class SemanticFusion
     }
 
     /// <summary>The cosine of two vectors (their dot product when, as the embedder's are, both are unit length).</summary>
-    public static double Cosine(IReadOnlyList<float> a, IReadOnlyList<float> b)
+    public static double Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
-        ArgumentNullException.ThrowIfNull(a);
-        ArgumentNullException.ThrowIfNull(b);
-        if (a.Count != b.Count)
+        if (a.Length != b.Length)
         {
             throw new ArgumentException("The vectors differ in length.", nameof(b));
         }
 
         double dot = 0, aa = 0, bb = 0;
-        for (var i = 0; i < a.Count; i++)
+        for (var i = 0; i < a.Length; i++)
         {
             dot += a[i] * b[i];
             aa += a[i] * a[i];

@@ -16,7 +16,8 @@ public sealed record SemanticStatus(int Pending, int Stored, int Failed, string?
 /// <summary>
 /// The semantic side of the index, off the request path: indexing only writes the key of a listing's text (a hash)
 /// into its Lucene document and queues the text; one background worker embeds queued texts in small batches into the
-/// <see cref="EmbeddingStore"/>; a match reads its candidates' keys and uses the vectors that exist by then. Only
+/// <see cref="EmbeddingStore"/> once indexing has paused for a moment; a match reads its candidates' keys and uses
+/// the vectors that exist by then. Only
 /// English listings are embedded (the model is English only): a Chinese listing gets no vector and no signal.
 /// </summary>
 internal sealed class SemanticIndex : IDisposable
@@ -25,6 +26,9 @@ internal sealed class SemanticIndex : IDisposable
 
     private const int Batch = 8;
 
+    // Embedding waits this long after the last indexing write, so a bulk load (a rebuild) keeps both cores.
+    private static readonly TimeSpan s_quietPeriod = TimeSpan.FromMilliseconds(250);
+
     private readonly EmbeddingStore _store;
     private readonly ITextEmbedder _embedder;
     private readonly ConcurrentDictionary<string, (byte[] Key, string Text)> _pending = new(StringComparer.Ordinal);
@@ -32,6 +36,7 @@ internal sealed class SemanticIndex : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _worker;
     private int _failed;
+    private long _lastWrite;
     private volatile string? _lastError;
 
     public SemanticIndex(EmbeddingStore store, ITextEmbedder embedder)
@@ -81,6 +86,7 @@ internal sealed class SemanticIndex : IDisposable
 
         var key = _store.Key(text);
         document.Add(new BinaryDocValuesField(KeyField, new BytesRef(key)));
+        Volatile.Write(ref _lastWrite, Environment.TickCount64);
         Enqueue(key, text);
     }
 
@@ -221,6 +227,13 @@ internal sealed class SemanticIndex : IDisposable
                 if (_pending.IsEmpty)
                 {
                     _signal.Wait(token);
+                    continue;
+                }
+
+                var quiet = Environment.TickCount64 - Volatile.Read(ref _lastWrite);
+                if (quiet < s_quietPeriod.TotalMilliseconds)
+                {
+                    token.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(s_quietPeriod.TotalMilliseconds - quiet));
                     continue;
                 }
 
