@@ -215,6 +215,7 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
     public SearchResult Search(SearchRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        _semantic?.Touch();
         return Read(searcher =>
         {
             var ranked = !string.IsNullOrWhiteSpace(request.Query);
@@ -281,6 +282,7 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
             return [];
         }
 
+        _semantic?.Touch();
         var profile = _profiler.Profile(listing);
         var weights = Weights;
         return Read<IReadOnlyList<MatchCandidate>>(searcher =>

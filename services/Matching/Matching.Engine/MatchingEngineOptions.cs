@@ -24,7 +24,8 @@ public sealed record MatchingEngineOptions
     /// <summary>
     /// Fuses English sentence-vector similarity (all-MiniLM-L6-v2) with the text score (see <see cref="SemanticFusion"/>).
     /// On by default: measured to lift SciFact, dev and holdout (Matching.Engine/RESULTS.md). Vectors are computed in
-    /// the background after indexing; a match uses those that exist by then.
+    /// the background after indexing; a match uses those that exist by then. The embedded Lucene index only (the
+    /// Elasticsearch adapter ranks without it).
     /// </summary>
     public bool Semantic { get; init; } = true;
 

@@ -16,7 +16,7 @@ public sealed record SemanticStatus(int Pending, int Stored, int Failed, string?
 /// <summary>
 /// The semantic side of the index, off the request path: indexing only writes the key of a listing's text (a hash)
 /// into its Lucene document and queues the text; one background worker embeds queued texts in small batches into the
-/// <see cref="EmbeddingStore"/> once indexing has paused for a moment; a match reads its candidates' keys and uses
+/// <see cref="EmbeddingStore"/> whenever the index has been idle for a moment; a match reads its candidates' keys and uses
 /// the vectors that exist by then. Only
 /// English listings are embedded (the model is English only): a Chinese listing gets no vector and no signal.
 /// </summary>
@@ -24,10 +24,13 @@ internal sealed class SemanticIndex : IDisposable
 {
     public const string KeyField = "semantic";
 
-    private const int Batch = 8;
+    // Small batches: a match that arrives while one runs waits for a core at most that long (some 0.25 s a text).
+    private const int Batch = 4;
 
-    // Embedding waits this long after the last indexing write, so a bulk load (a rebuild) keeps both cores.
-    private static readonly TimeSpan s_quietPeriod = TimeSpan.FromMilliseconds(250);
+    // Embedding waits until the index has had no write, match or search for this long: it takes a core for as long
+    // as it runs, which on a small machine would slow the requests and a bulk load (a rebuild) a great deal
+    // (bench, 2 cores: match p50 21 → 90 ms while a backlog was embedded). Under constant load it waits.
+    private static readonly TimeSpan s_quietPeriod = TimeSpan.FromSeconds(1);
 
     private readonly EmbeddingStore _store;
     private readonly ITextEmbedder _embedder;
@@ -36,7 +39,7 @@ internal sealed class SemanticIndex : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _worker;
     private int _failed;
-    private long _lastWrite;
+    private long _lastUse;
     private volatile string? _lastError;
 
     public SemanticIndex(EmbeddingStore store, ITextEmbedder embedder)
@@ -86,7 +89,7 @@ internal sealed class SemanticIndex : IDisposable
 
         var key = _store.Key(text);
         document.Add(new BinaryDocValuesField(KeyField, new BytesRef(key)));
-        Volatile.Write(ref _lastWrite, Environment.TickCount64);
+        Touch();
         Enqueue(key, text);
     }
 
@@ -209,6 +212,9 @@ internal sealed class SemanticIndex : IDisposable
         _stopping.Dispose();
     }
 
+    /// <summary>The index is in use: embedding waits for the next quiet moment.</summary>
+    public void Touch() => Volatile.Write(ref _lastUse, Environment.TickCount64);
+
     private void Enqueue(byte[] key, string text)
     {
         if (!_store.Contains(key) && _pending.TryAdd(Convert.ToHexString(key), (key, text)))
@@ -230,7 +236,7 @@ internal sealed class SemanticIndex : IDisposable
                     continue;
                 }
 
-                var quiet = Environment.TickCount64 - Volatile.Read(ref _lastWrite);
+                var quiet = Environment.TickCount64 - Volatile.Read(ref _lastUse);
                 if (quiet < s_quietPeriod.TotalMilliseconds)
                 {
                     token.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(s_quietPeriod.TotalMilliseconds - quiet));
