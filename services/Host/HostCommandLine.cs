@@ -11,7 +11,7 @@ public sealed record HostCommandLine(string Command, IReadOnlyDictionary<string,
 
     private static readonly HashSet<string> Flags = ["--json", "--no-seed", "--help", "-h"];
 
-    private static readonly HashSet<string> HostOptions = ["--data", "--corpus", "--queries", "--qrels", "--top", "--sizes", "--seed", "--no-seed", "--json"];
+    private static readonly HashSet<string> HostOptions = ["--data", "--corpus", "--queries", "--qrels", "--top", "--sizes", "--seed", "--no-seed", "--json", "--semantic"];
 
     public static HostCommandLine Parse(IReadOnlyList<string> args)
     {
@@ -76,9 +76,9 @@ public sealed record HostCommandLine(string Command, IReadOnlyDictionary<string,
           seed       load the demo data from seeds/ (idempotent)
           reindex    rebuild the search index from the databases
           eval       evaluate the matching engine on BEIR-format data:
-                     eval --corpus corpus.jsonl --queries queries.jsonl --qrels qrels.tsv [--top 100] [--json]
+                     eval --corpus corpus.jsonl --queries queries.jsonl --qrels qrels.tsv [--top 100] [--semantic on|off] [--json]
           bench      measure the matching engine's speed on listings generated from seeds/ (run with -c Release):
-                     bench [--sizes 10000,100000] [--queries 200] [--top 100] [--seed 42] [--json]
+                     bench [--sizes 10000,100000] [--queries 200] [--top 100] [--seed 42] [--semantic on|off] [--json]
 
         Options:
           --data DIR        where the SQLite files and the index live (default ./data; or Matchmaking__DataDirectory)

@@ -107,7 +107,13 @@ public static class HostCommands
             }
         }
 
-        var result = BeirEvaluator.Evaluate(commandLine.Option("corpus")!, commandLine.Option("queries")!, commandLine.Option("qrels")!, top, Progress);
+        if (SemanticIndexOpener(commandLine, out var openIndex) is { } error)
+        {
+            Console.Error.WriteLine(error);
+            return 2;
+        }
+
+        var result = BeirEvaluator.Evaluate(commandLine.Option("corpus")!, commandLine.Option("queries")!, commandLine.Option("qrels")!, top, Progress, openIndex);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"nDCG@10     {result.NdcgAt10:F4}\nRecall@100  {result.RecallAt100:F4}\nMRR@10      {result.MrrAt10:F4}\nqueries     {result.Queries}\nqueries/s   {result.QueriesPerSecond:F1}\nindexed/s   {result.IndexedPerSecond:F0}"));
         if (commandLine.Flag("json"))
@@ -145,8 +151,31 @@ public static class HostCommands
             return 2;
         }
 
-        BenchRunner.Run(options, Console.Out, Progress);
+        if (SemanticIndexOpener(commandLine, out var openIndex) is { } error)
+        {
+            Console.Error.WriteLine(error);
+            return 2;
+        }
+
+        BenchRunner.Run(options, Console.Out, Progress, openIndex);
         return 0;
+    }
+
+    // --semantic on|off (eval, bench): the engine's default is on; off opens the index without sentence vectors, to
+    // compare the two in one session. Null opener: the command's own default index.
+    private static string? SemanticIndexOpener(HostCommandLine commandLine, out Func<string, IListingIndex>? openIndex)
+    {
+        openIndex = null;
+        switch (commandLine.Option("semantic"))
+        {
+            case null or "on":
+                return null;
+            case "off":
+                openIndex = path => new LuceneListingIndex(path, new MatchingEngineOptions { Semantic = false });
+                return null;
+            default:
+                return "--semantic must be on or off.";
+        }
     }
 
     /// <summary>Progress goes to standard error so that standard output stays machine-readable.</summary>

@@ -8,6 +8,7 @@ using Lucene.Net.Documents;
 using Lucene.Net.Util;
 using Matchmaking.Matching.Engine.Analysis;
 using Matchmaking.Matching.Engine.Bridging;
+using Matchmaking.Matching.Engine.Semantic;
 using LuceneDirectory = Lucene.Net.Store.Directory;
 
 namespace Matchmaking.Matching.Engine;
@@ -70,6 +71,7 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
     private readonly IndexWriter _writer;
     private readonly SearcherManager _searchers;
     private readonly Timer? _committer;
+    private readonly SemanticIndex? _semantic;
 
     // Writes since the last commit; the committer commits when there are any.
     private long _uncommitted;
@@ -109,9 +111,24 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
             {
                 _committer = new Timer(_ => CommitPending(), null, _options.CommitInterval, _options.CommitInterval);
             }
+
+            _semantic = SemanticIndex.Open(_options, directoryPath);
+            if (_semantic is not null)
+            {
+                var searcher = _searchers.Acquire();
+                try
+                {
+                    _semantic.CatchUp(searcher);
+                }
+                finally
+                {
+                    _searchers.Release(searcher);
+                }
+            }
         }
         catch
         {
+            _semantic?.Dispose();
             _writer?.Dispose();
             _directory.Dispose();
             _analyzer.Dispose();
@@ -204,6 +221,7 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
     public SearchResult Search(SearchRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        _semantic?.Touch();
         return Read(searcher =>
         {
             var ranked = !string.IsNullOrWhiteSpace(request.Query);
@@ -270,6 +288,7 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
             return [];
         }
 
+        _semantic?.Touch();
         var profile = _profiler.Profile(listing);
         var weights = Weights;
         return Read<IReadOnlyList<MatchCandidate>>(searcher =>
@@ -315,13 +334,20 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
             var bestText = textScores.Values.Max();
             var now = _options.Clock.GetUtcNow();
             var factsReader = new FactsReader(reader);
-            var ranked = hits
+            var scored = hits
                 .Select(hit =>
                 {
                     var facts = factsReader.Read(hit.Doc);
                     var features = Features(listing, facts, MatchExplainer.TextFeatures(contributions[hit.Doc], bestText), now);
                     return (Hit: hit, Facts: facts, Features: features, Score: weights.Score(features));
                 })
+                .ToList();
+            if (_semantic is not null)
+            {
+                scored = Fuse(listing, reader, scored);
+            }
+
+            var ranked = scored
                 .OrderByDescending(x => x.Score)
                 .ThenByDescending(x => textScores[x.Hit.Doc])
                 .ThenBy(x => x.Hit.Doc)
@@ -341,10 +367,26 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
                     x.Facts.Id,
                     x.Facts.Organisation,
                     x.Score,
-                    MatchExplainer.Explain(listing, x.Facts, candidateKind, x.Features, weights, contributions[x.Hit.Doc], fieldContributions[x.Hit.Doc]),
+                    SemanticFusion.Explain(
+                        MatchExplainer.Explain(listing, x.Facts, candidateKind, x.Features, weights, contributions[x.Hit.Doc], fieldContributions[x.Hit.Doc]),
+                        x.Features.Semantic),
                     x.Features))
                 .ToList();
         });
+    }
+
+    // The sentence-vector fit of each candidate added to its score (SemanticFusion), when the listing has a vector.
+    private List<(ScoreDoc Hit, CandidateFacts Facts, RankingFeatures Features, double Score)> Fuse(
+        Listing listing, IndexReader reader, List<(ScoreDoc Hit, CandidateFacts Facts, RankingFeatures Features, double Score)> scored)
+    {
+        var fits = SemanticFusion.Fuse(
+            _semantic!.VectorOf(listing),
+            _semantic.CandidateVectors(reader, scored.ConvertAll(x => x.Hit.Doc)),
+            scored.ConvertAll(x => x.Score),
+            _options.SemanticWeight);
+        return fits is null
+            ? scored
+            : scored.Select((x, i) => (x.Hit, x.Facts, x.Features with { Semantic = fits[i] }, x.Score + fits[i].Contribution)).ToList();
     }
 
     private static bool WrittenByAnotherVersion(LuceneDirectory directory)
@@ -362,7 +404,9 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
     private Document ToDocument(Listing listing)
     {
         var profile = _profiler.Profile(listing);
-        return ListingDocument.ToDocument(listing, profile, QueryPlan.DocumentTranslations(profile, _dictionary));
+        var document = ListingDocument.ToDocument(listing, profile, QueryPlan.DocumentTranslations(profile, _dictionary));
+        _semantic?.Prepare(listing, document);
+        return document;
     }
 
     private RankingFeatures Features(
@@ -445,6 +489,7 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
             }
             finally
             {
+                _semantic?.Dispose();
                 _searchers.Dispose();
                 _writer.Dispose();
                 _directory.Dispose();

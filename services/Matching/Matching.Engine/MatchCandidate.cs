@@ -6,7 +6,8 @@ namespace Matchmaking.Matching.Engine;
 /// <param name="Features">
 /// Each feature's contribution to the score; they add up to the score. Shared words by where they matched in the
 /// candidate (<c>title</c>, <c>body</c>, <c>keywords</c>), the bridges (<c>glossary</c>, <c>dictionary</c>,
-/// <c>symptoms</c>), and the structured fit (<c>sector</c>, <c>trl</c>, <c>freshness</c>).
+/// <c>symptoms</c>), the structured fit (<c>sector</c>, <c>trl</c>, <c>freshness</c>), and closeness in meaning
+/// (<c>semantic</c>, only when both listings have a sentence vector; see Semantic/SemanticFusion).
 /// </param>
 public sealed record MatchExplanation(string Summary, IReadOnlyList<string> Terms, IReadOnlyDictionary<string, double> Features)
 {

@@ -15,6 +15,12 @@ public sealed record RankingFeatures(
 
     public double[] ToArray() => [Text, Glossary, Dictionary, Symptoms, Sector, Trl, Freshness];
 
+    /// <summary>
+    /// The sentence-vector fit fused into the score when semantic ranking is on and the listing has a vector; fixed
+    /// by <see cref="MatchingEngineOptions.SemanticWeight"/>, not learned, so not among <see cref="Names"/>.
+    /// </summary>
+    public Semantic.SemanticFit? Semantic { get; init; }
+
     public static RankingFeatures FromArray(IReadOnlyList<double> values)
     {
         ArgumentNullException.ThrowIfNull(values);

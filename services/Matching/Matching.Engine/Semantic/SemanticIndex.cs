@@ -1,0 +1,275 @@
+using System.Collections.Concurrent;
+using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Util;
+using Matchmaking.Text;
+
+namespace Matchmaking.Matching.Engine.Semantic;
+
+/// <summary>How far the background embedding has got.</summary>
+/// <param name="Pending">Texts waiting to be embedded.</param>
+/// <param name="Stored">Vectors in the store.</param>
+/// <param name="Failed">Texts the model failed on (left without a vector).</param>
+public sealed record SemanticStatus(int Pending, int Stored, int Failed, string? LastError);
+
+/// <summary>
+/// The semantic side of the index, off the request path: indexing only writes the key of a listing's text (a hash)
+/// into its Lucene document and queues the text; one background worker embeds queued texts in small batches into the
+/// <see cref="EmbeddingStore"/> whenever the index has been idle for a moment; a match reads its candidates' keys and uses
+/// the vectors that exist by then. Only
+/// English listings are embedded (the model is English only): a Chinese listing gets no vector and no signal.
+/// </summary>
+internal sealed class SemanticIndex : IDisposable
+{
+    public const string KeyField = "semantic";
+
+    // Small batches: a match that arrives while one runs waits for a core at most that long (some 0.25 s a text).
+    private const int Batch = 4;
+
+    // Embedding waits until the index has had no write, match or search for this long: it takes a core for as long
+    // as it runs, which on a small machine would slow the requests and a bulk load (a rebuild) a great deal
+    // (bench, 2 cores: match p50 21 → 90 ms while a backlog was embedded). Under constant load it waits.
+    private static readonly TimeSpan s_quietPeriod = TimeSpan.FromSeconds(1);
+
+    private readonly EmbeddingStore _store;
+    private readonly ITextEmbedder _embedder;
+    private readonly ConcurrentDictionary<string, (byte[] Key, string Text)> _pending = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _signal = new(0);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _worker;
+    private int _failed;
+    private long _lastUse;
+    private volatile string? _lastError;
+
+    public SemanticIndex(EmbeddingStore store, ITextEmbedder embedder)
+    {
+        _store = store;
+        _embedder = embedder;
+        _worker = Task.Factory.StartNew(Work, TaskCreationOptions.LongRunning);
+    }
+
+    /// <summary>Opens the store in the configured folder (or the index's own) when semantic ranking is on.</summary>
+    public static SemanticIndex? Open(MatchingEngineOptions options, string indexPath)
+    {
+        if (!options.Semantic)
+        {
+            return null;
+        }
+
+        var embedder = options.Embedder ?? MiniLmEmbedder.Shared;
+        var folder = options.EmbeddingStorePath ?? Path.Combine(indexPath, "semantic");
+        var name = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(embedder.ModelId)))[..16];
+        return new SemanticIndex(new EmbeddingStore(Path.Combine(folder, $"embeddings-{name}.bin"), embedder.ModelId, embedder.Dimensions), embedder);
+    }
+
+    public SemanticStatus Status => new(_pending.Count, _store.Count, Volatile.Read(ref _failed), _lastError);
+
+    /// <summary>The text a listing is embedded from: English listings only.</summary>
+    public static string? TextOf(Listing listing)
+    {
+        if (listing.Language != LanguageDetector.English)
+        {
+            return null;
+        }
+
+        var title = listing.Title.Trim();
+        var body = listing.Body.Trim();
+        var text = title.Length == 0 ? body : body.Length == 0 ? title : title + ". " + body;
+        return text.Length == 0 ? null : text;
+    }
+
+    /// <summary>At indexing: the text's key into the document, and the text into the queue unless already embedded.</summary>
+    public void Prepare(Listing listing, Document document)
+    {
+        if (TextOf(listing) is not { } text)
+        {
+            return;
+        }
+
+        var key = _store.Key(text);
+        document.Add(new BinaryDocValuesField(KeyField, new BytesRef(key)));
+        Touch();
+        Enqueue(key, text);
+    }
+
+    /// <summary>The listing's vector if it has one yet; otherwise it is queued, for the matches after this one.</summary>
+    public float[]? VectorOf(Listing listing)
+    {
+        if (TextOf(listing) is not { } text)
+        {
+            return null;
+        }
+
+        var key = _store.Key(text);
+        var vector = _store.Get(key);
+        if (vector is null)
+        {
+            Enqueue(key, text);
+        }
+
+        return vector;
+    }
+
+    /// <summary>Queues listings that are not indexed (e.g. queries) so their vectors exist when they are matched.</summary>
+    public void EmbedAhead(IEnumerable<Listing> listings)
+    {
+        foreach (var listing in listings)
+        {
+            if (TextOf(listing) is { } text)
+            {
+                Enqueue(_store.Key(text), text);
+            }
+        }
+    }
+
+    /// <summary>The vectors of the given documents that have one, by their keys' doc values.</summary>
+    public float[]?[] CandidateVectors(IndexReader reader, IReadOnlyList<int> docs)
+    {
+        var leaves = reader.Leaves;
+        var values = new Dictionary<int, BinaryDocValues?>();
+        var scratch = new BytesRef();
+        var vectors = new float[]?[docs.Count];
+        for (var i = 0; i < docs.Count; i++)
+        {
+            var index = ReaderUtil.SubIndex(docs[i], leaves);
+            if (!values.TryGetValue(index, out var keys))
+            {
+                values[index] = keys = leaves[index].AtomicReader.GetBinaryDocValues(KeyField);
+            }
+
+            if (keys is null)
+            {
+                continue;
+            }
+
+            keys.Get(docs[i] - leaves[index].DocBase, scratch);
+            vectors[i] = scratch.Length == 0 ? null : _store.Get(scratch.Bytes.AsSpan(scratch.Offset, scratch.Length));
+        }
+
+        return vectors;
+    }
+
+    /// <summary>Queues the indexed listings whose vectors the store lacks (after a crash, or a store deleted).</summary>
+    public void CatchUp(IndexSearcher searcher)
+    {
+        foreach (var leaf in searcher.IndexReader.Leaves)
+        {
+            var reader = leaf.AtomicReader;
+            var keys = reader.GetBinaryDocValues(KeyField);
+            if (keys is null)
+            {
+                continue;
+            }
+
+            var live = reader.LiveDocs;
+            var scratch = new BytesRef();
+            for (var doc = 0; doc < reader.MaxDoc; doc++)
+            {
+                keys.Get(doc, scratch);
+                if ((live is null || live.Get(doc)) && scratch.Length > 0 && !_store.Contains(scratch.Bytes.AsSpan(scratch.Offset, scratch.Length)))
+                {
+                    var listing = ListingDocument.FromDocument(reader.Document(doc));
+                    if (TextOf(listing) is { } text)
+                    {
+                        Enqueue(_store.Key(text), text);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Waits until nothing is queued, reporting the queue every <paramref name="every"/>.</summary>
+    public void WaitUntilEmbedded(Action<SemanticStatus> progress, TimeSpan every, CancellationToken cancellationToken)
+    {
+        while (!_pending.IsEmpty)
+        {
+            progress(Status);
+            if (_worker.IsCompleted)
+            {
+                throw new InvalidOperationException("The embedding worker has stopped.", _worker.Exception);
+            }
+
+            cancellationToken.WaitHandle.WaitOne(every);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        try
+        {
+            _worker.Wait(TimeSpan.FromSeconds(30));
+        }
+        catch (AggregateException)
+        {
+            // Cancelled mid-batch: what was stored stays stored.
+        }
+
+        _store.Dispose();
+        _signal.Dispose();
+        _stopping.Dispose();
+    }
+
+    /// <summary>The index is in use: embedding waits for the next quiet moment.</summary>
+    public void Touch() => Volatile.Write(ref _lastUse, Environment.TickCount64);
+
+    private void Enqueue(byte[] key, string text)
+    {
+        if (!_store.Contains(key) && _pending.TryAdd(Convert.ToHexString(key), (key, text)))
+        {
+            _signal.Release();
+        }
+    }
+
+    private void Work()
+    {
+        var token = _stopping.Token;
+        try
+        {
+            while (!token.IsCancellationRequested)
+            {
+                if (_pending.IsEmpty)
+                {
+                    _signal.Wait(token);
+                    continue;
+                }
+
+                var quiet = Environment.TickCount64 - Volatile.Read(ref _lastUse);
+                if (quiet < s_quietPeriod.TotalMilliseconds)
+                {
+                    token.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(s_quietPeriod.TotalMilliseconds - quiet));
+                    continue;
+                }
+
+                // Texts of like length together: a batch is padded to its longest.
+                var batch = _pending.OrderBy(x => x.Value.Text.Length).Take(Batch).ToList();
+                try
+                {
+                    var vectors = _embedder.Embed(batch.ConvertAll(x => x.Value.Text), token);
+                    for (var i = 0; i < batch.Count; i++)
+                    {
+                        _store.Add(batch[i].Value.Key, vectors[i]);
+                    }
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    // The batch stays without vectors (its listings rank by text alone); a model that cannot load
+                    // fails every batch the same way, which the status shows.
+                    Interlocked.Add(ref _failed, batch.Count);
+                    _lastError = exception.GetType().Name + ": " + exception.Message;
+                }
+
+                foreach (var item in batch)
+                {
+                    _pending.TryRemove(item.Key, out _);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // Disposed.
+        }
+    }
+}
