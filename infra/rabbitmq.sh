@@ -46,9 +46,11 @@ node_up() { timeout 30 rabbitmqctl -q ping </dev/null >/dev/null 2>&1; }
 # after the package's post-install script started it).
 # Private nodes (started with RABBITMQ_MNESIA_BASE under a matchmaking-rabbitmq-NAME folder) are not the machine's node.
 node_process() {
-    local pid
+    local pid environ
     for pid in $(pgrep -f 'beam.*-s rabbit|beam.*rabbit_prelaunch|beam.*rabbitmq' 2>/dev/null); do
-        tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -q '^RABBITMQ_MNESIA_BASE=.*matchmaking-rabbitmq-' || return 0
+        # A process gone since pgrep listed it is no node (and its environ is no longer there to read).
+        environ="$({ tr '\0' '\n' <"/proc/$pid/environ"; } 2>/dev/null)" || continue
+        grep -q '^RABBITMQ_MNESIA_BASE=.*matchmaking-rabbitmq-' <<<"$environ" || return 0
     done
     return 1
 }
