@@ -41,11 +41,15 @@ public abstract class PortalBackendTests(BrokerageService brokerage)
         }, Ct);
 
         await using var read = await brokerage.OpenAsync();
-        var arrived = Assert.Single(await NotificationInbox.UnreadArrivedSinceAsync(read, Guid.NewGuid(), Roles.Enterprise, organisation, before.AddSeconds(-1)));
+        var arrived = Assert.Single(await NotificationInbox.UnreadArrivedSinceAsync(
+            read, Guid.NewGuid(), Roles.Enterprise, organisation, before.AddSeconds(-1), DateTimeOffset.UtcNow.AddSeconds(1)));
         Assert.Equal("Late", arrived.Item.Title);
         Assert.Equal(before.AddHours(-1), arrived.Item.CreatedAt);
         Assert.InRange(arrived.ArrivedAt, before.AddSeconds(-1), DateTimeOffset.UtcNow.AddSeconds(1));
-        Assert.Empty(await NotificationInbox.UnreadArrivedSinceAsync(read, Guid.NewGuid(), Roles.Enterprise, organisation, arrived.ArrivedAt));
+        Assert.Empty(await NotificationInbox.UnreadArrivedSinceAsync(
+            read, Guid.NewGuid(), Roles.Enterprise, organisation, arrived.ArrivedAt, DateTimeOffset.UtcNow.AddSeconds(1)));
+        Assert.Empty(await NotificationInbox.UnreadArrivedSinceAsync(
+            read, Guid.NewGuid(), Roles.Enterprise, organisation, before.AddSeconds(-1), arrived.ArrivedAt.AddTicks(-1)));
     }
 
     [Fact]

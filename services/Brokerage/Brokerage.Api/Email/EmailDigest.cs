@@ -55,6 +55,9 @@ public sealed class EmailDigestSender(
     /// <summary>The service identity the directory read is made as (never a person).</summary>
     public static readonly Guid ServiceUserId = new("00000000-0000-0000-0000-00000000b0b0");
 
+    /// <summary>How long a notification's arrival stamp may precede its commit (a busy batch transaction) at most.</summary>
+    public static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(30);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.DigestInterval);
@@ -85,26 +88,34 @@ public sealed class EmailDigestSender(
             await using var connection = await database.OpenAsync(ct);
             var since = await connection.ExecuteScalarAsync<string?>(
                 "SELECT sent_up_to AS SentUpTo FROM email_digests WHERE user_id = @UserId", new { UserId = user.Id });
-            var from = since is null ? now - options.DigestInterval : DateTimeOffset.Parse(since, System.Globalization.CultureInfo.InvariantCulture);
-            var arrived = await NotificationInbox.UnreadArrivedSinceAsync(connection, user.Id, user.Role, user.OrganisationId, from);
-            var items = arrived.Select(a => a.Item).ToList();
-            if (items.Count == 0)
+            // Up to a moment whose notifications have all committed: one stamped just before this run may still be in
+            // its transaction, and would fall behind the watermark unseen. Each run starts where the last one ended,
+            // whether it sent anything or not, so no interval between runs is skipped; a first one looks one interval back.
+            var upTo = now - SettleTime;
+            var from = since is null ? upTo - options.DigestInterval : DateTimeOffset.Parse(since, System.Globalization.CultureInfo.InvariantCulture);
+            if (upTo <= from)
             {
                 continue;
             }
 
-            if (!smtp.IsConnected)
+            var items = (await NotificationInbox.UnreadArrivedSinceAsync(connection, user.Id, user.Role, user.OrganisationId, from, upTo))
+                .Select(a => a.Item)
+                .ToList();
+            if (items.Count > 0)
             {
-                await smtp.ConnectAsync(options.Host, options.Port, SecureSocketOptions.Auto, ct);
-                if (!string.IsNullOrEmpty(options.Username))
+                if (!smtp.IsConnected)
                 {
-                    await smtp.AuthenticateAsync(options.Username, options.Password ?? "", ct);
+                    await smtp.ConnectAsync(options.Host, options.Port, SecureSocketOptions.Auto, ct);
+                    if (!string.IsNullOrEmpty(options.Username))
+                    {
+                        await smtp.AuthenticateAsync(options.Username, options.Password ?? "", ct);
+                    }
                 }
+
+                await smtp.SendAsync(Compose(user.Email, items, site), ct);
+                sent++;
             }
 
-            await smtp.SendAsync(Compose(user.Email, items, site), ct);
-            sent++;
-            var upTo = arrived.Max(a => a.ArrivedAt);
             await database.WriteAsync((c, t) => c.ExecuteAsync(
                 """
                 INSERT INTO email_digests (user_id, sent_up_to) VALUES (@UserId, @UpTo)

@@ -135,22 +135,24 @@ public static class NotificationInbox
         }, ct);
 
     /// <summary>
-    /// Notifications for a user that arrived in the inbox after <paramref name="since"/> and are unread, in order of
+    /// Notifications for a user that arrived in the inbox after <paramref name="since"/> (up to <paramref name="until"/>)
+    /// and are unread, in order of
     /// arrival, with their arrival times (for the e-mail digest: an event delivered late still arrives after the last
     /// digest, although it happened before it).
     /// </summary>
     public static async Task<IReadOnlyList<(Item Item, DateTimeOffset ArrivedAt)>> UnreadArrivedSinceAsync(
-        DbConnection connection, Guid userId, string role, Guid organisationId, DateTimeOffset since)
+        DbConnection connection, Guid userId, string role, Guid organisationId, DateTimeOffset since, DateTimeOffset until)
     {
         var parameters = Parameters(new Caller(userId, "", role, organisationId));
         parameters.Add("Since", since);
+        parameters.Add("Until", until);
         var rows = await connection.QueryAsync<Row>(
             $"""
             SELECT x.id AS Id, x.kind AS Kind, x.title AS Title, x.body AS Body, x.link AS Link,
                    x.created_at AS CreatedAt, r.read_at AS ReadAt, x.arrived_at AS ArrivedAt
             FROM notifications x
             LEFT JOIN notification_reads r ON r.notification_id = x.id AND r.user_id = @UserId
-            WHERE {ForCaller} AND r.read_at IS NULL AND x.arrived_at > @Since
+            WHERE {ForCaller} AND r.read_at IS NULL AND x.arrived_at > @Since AND x.arrived_at <= @Until
             ORDER BY x.arrived_at, x.id
             """,
             parameters);
