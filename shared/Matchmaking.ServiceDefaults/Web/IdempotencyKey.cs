@@ -43,6 +43,19 @@ public static class IdempotencyKey
         return key;
     }
 
+    /// <summary>
+    /// The request's key and the id it names for <paramref name="resource"/>: both null without the header, and a 400
+    /// naming the header (<c>Invalid</c>) when it is malformed.
+    /// </summary>
+    public static (IResult? Invalid, string? Key, Guid? ResourceId) ForRequest(HttpRequest request, string resource, Guid organisationId, Guid userId)
+    {
+        var errors = new ValidationErrors();
+        var key = Read(request, errors);
+        return errors.Any ? (errors.ToResult(), null, null)
+            : key is null ? (null, null, null)
+            : (null, key, ResourceId(resource, organisationId, userId, key));
+    }
+
     /// <summary>The id of the <paramref name="resource"/> that <paramref name="key"/> creates for this caller.</summary>
     public static Guid ResourceId(string resource, Guid organisationId, Guid userId, string key)
     {

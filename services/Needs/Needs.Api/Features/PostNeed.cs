@@ -24,14 +24,12 @@ public static class PostNeed
         CancellationToken cancellationToken)
     {
         var caller = Caller.From(user);
-        var errors = new ValidationErrors();
-        var key = IdempotencyKey.Read(http.Request, errors);
-        if (errors.Any)
+        var (invalid, key, id) = IdempotencyKey.ForRequest(http.Request, "need", caller.OrganisationId, caller.UserId);
+        if (invalid is not null)
         {
-            return errors.ToResult();
+            return invalid;
         }
 
-        var id = key is null ? (Guid?)null : IdempotencyKey.ResourceId("need", caller.OrganisationId, caller.UserId, key);
         var result = await HandleAsync(body, caller, database, confidential, cancellationToken, id);
         if (result.Outcome == NeedOutcome.Created)
         {

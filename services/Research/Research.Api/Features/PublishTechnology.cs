@@ -22,14 +22,12 @@ public static class PublishTechnology
         TechnologyBody body, ClaimsPrincipal user, HttpContext http, ResearchDatabase database, CancellationToken cancellationToken)
     {
         var caller = Caller.From(user);
-        var errors = new ValidationErrors();
-        var key = IdempotencyKey.Read(http.Request, errors);
-        if (errors.Any)
+        var (invalid, key, id) = IdempotencyKey.ForRequest(http.Request, "technology", caller.OrganisationId, caller.UserId);
+        if (invalid is not null)
         {
-            return errors.ToResult();
+            return invalid;
         }
 
-        var id = key is null ? (Guid?)null : IdempotencyKey.ResourceId("technology", caller.OrganisationId, caller.UserId, key);
         var result = await HandleAsync(body, caller, database, cancellationToken, id);
         if (result.Outcome == TechnologyOutcome.Created)
         {
