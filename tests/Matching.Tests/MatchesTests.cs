@@ -5,9 +5,7 @@ using Dapper;
 using Matchmaking.Matching.Contracts;
 using Matchmaking.Needs.Contracts;
 using Matchmaking.Research.Contracts;
-using Matchmaking.Matching.Api;
 using Matchmaking.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Matchmaking.Matching.Tests;
 
@@ -203,27 +201,6 @@ public abstract class MatchesTests(Setup setup) : MatchingTests(setup)
             var suggested = Assert.Single(bodies, b => b.ListingId == need.NeedId);
             Assert.Equal(rows.Select(r => (r.MatchId, r.TechnologyId)).Order(), suggested.Matches.Select(m => (m.MatchId, m.TechnologyId)).Order());
         }
-    }
-
-    [Fact]
-    public async Task Once_the_sentence_vectors_exist_a_listing_is_matched_again_with_the_semantic_signal()
-    {
-        var university = NewUniversity();
-        var enterprise = NewEnterprise();
-        var need = WarpageNeed(enterprise);
-        await PublishAndWaitAsync(CoolingTechnology(university));
-        await PublishAndWaitAsync(need);
-        var rematch = Matching.Service.Services.GetRequiredService<SemanticRematch>();
-
-        // The first match ran on words alone (no vector yet); when the idle worker has embedded both texts, the need is
-        // matched again and its suggestion says how close in meaning the two are.
-        var matches = await Eventually.UntilAsync(
-            () => MatchesAsync(enterprise, Needs, need.NeedId),
-            m => m.Items.Count == 1 && m.Items[0].Explanation.Features.ContainsKey("semantic"),
-            TimeSpan.FromSeconds(120),
-            "the need's match with a semantic contribution");
-        Assert.True(matches.Items[0].Explanation.Features["semantic"] > 0);
-        Assert.True(rematch.Rematched >= 1, $"rematched {rematch.Rematched}");
     }
 
     [Fact]

@@ -56,26 +56,12 @@ public static class MatchListing
             return [];
         }
 
+        var previouslyActive = await ActiveMatchesAsync(applied, connection, transaction);
+
         // The index is outside the transaction; an upsert is idempotent, so a retried batch does no harm. Every listing
         // of the batch is indexed before any is matched, so a need and a technology posted together can meet.
         index.UpsertMany(applied);
-        return await MatchAsync(applied, index, topN, connection, transaction);
-    }
 
-    /// <summary>
-    /// Matches listings we hold and have indexed, again (e.g. once their sentence vectors exist), replacing their
-    /// suggestions as <see cref="HandleAsync"/> does; match ids stay the same.
-    /// </summary>
-    public static async Task<IReadOnlyList<SuggestedMatch>> MatchAsync(
-        IReadOnlyList<Listing> listings, IListingIndex index, int topN, DbConnection connection, DbTransaction transaction)
-    {
-        var applied = listings;
-        if (applied.Count == 0)
-        {
-            return [];
-        }
-
-        var previouslyActive = await ActiveMatchesAsync(applied, connection, transaction);
         var now = DateTimeOffset.UtcNow;
         var kept = new List<(Listing Listing, SuggestedMatch Match, MatchCandidate Candidate, bool Suggestion)>();
         var dropped = new List<(Listing Listing, List<Guid> Counterparts)>();

@@ -5,29 +5,6 @@ namespace Matchmaking.Matching.Engine;
 // The background embedding as the evaluation and tests see it (MatchingEngineOptions.Semantic).
 public sealed partial class LuceneListingIndex
 {
-    /// <summary>
-    /// Listings whose vectors were just computed (raised on the embedding worker; never when semantic ranking is off).
-    /// A listing matched before its vector existed was ranked by text alone: the service matches it again.
-    /// </summary>
-    public event Action<IReadOnlyCollection<Guid>>? ListingsEmbedded
-    {
-        add
-        {
-            if (_semantic is not null)
-            {
-                _semantic.Embedded += value;
-            }
-        }
-
-        remove
-        {
-            if (_semantic is not null)
-            {
-                _semantic.Embedded -= value;
-            }
-        }
-    }
-
     /// <summary>How far the background embedding has got; null when semantic ranking is off.</summary>
     public SemanticStatus? SemanticStatus => _semantic?.Status;
 

@@ -34,7 +34,7 @@ internal sealed class SemanticIndex : IDisposable
 
     private readonly EmbeddingStore _store;
     private readonly ITextEmbedder _embedder;
-    private readonly ConcurrentDictionary<string, Pending> _pending = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (byte[] Key, string Text)> _pending = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _signal = new(0);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _worker;
@@ -90,7 +90,7 @@ internal sealed class SemanticIndex : IDisposable
         var key = _store.Key(text);
         document.Add(new BinaryDocValuesField(KeyField, new BytesRef(key)));
         Touch();
-        Enqueue(key, text, listing.Id);
+        Enqueue(key, text);
     }
 
     /// <summary>The listing's vector if it has one yet; otherwise it is queued, for the matches after this one.</summary>
@@ -105,7 +105,7 @@ internal sealed class SemanticIndex : IDisposable
         var vector = _store.Get(key);
         if (vector is null)
         {
-            Enqueue(key, text, listing.Id);
+            Enqueue(key, text);
         }
 
         return vector;
@@ -118,7 +118,7 @@ internal sealed class SemanticIndex : IDisposable
         {
             if (TextOf(listing) is { } text)
             {
-                Enqueue(_store.Key(text), text, listing.Id);
+                Enqueue(_store.Key(text), text);
             }
         }
     }
@@ -172,7 +172,7 @@ internal sealed class SemanticIndex : IDisposable
                     var listing = ListingDocument.FromDocument(reader.Document(doc));
                     if (TextOf(listing) is { } text)
                     {
-                        Enqueue(_store.Key(text), text, listing.Id);
+                        Enqueue(_store.Key(text), text);
                     }
                 }
             }
@@ -215,40 +215,12 @@ internal sealed class SemanticIndex : IDisposable
     /// <summary>The index is in use: embedding waits for the next quiet moment.</summary>
     public void Touch() => Volatile.Write(ref _lastUse, Environment.TickCount64);
 
-    /// <summary>
-    /// Raised on the worker with the listings whose texts were just embedded (those queued for them), so their matches
-    /// can be computed again with the vectors.
-    /// </summary>
-    public event Action<IReadOnlyCollection<Guid>>? Embedded;
-
-    private void Enqueue(byte[] key, string text, Guid listing)
+    private void Enqueue(byte[] key, string text)
     {
-        if (_store.Contains(key))
-        {
-            return;
-        }
-
-        var pending = _pending.GetOrAdd(Convert.ToHexString(key), _ => new Pending(key, text));
-        lock (pending.Listings)
-        {
-            pending.Listings.Add(listing);
-        }
-
-        if (Interlocked.Exchange(ref pending.Signalled, 1) == 0)
+        if (!_store.Contains(key) && _pending.TryAdd(Convert.ToHexString(key), (key, text)))
         {
             _signal.Release();
         }
-    }
-
-    private sealed class Pending(byte[] key, string text)
-    {
-        public byte[] Key { get; } = key;
-
-        public string Text { get; } = text;
-
-        public HashSet<Guid> Listings { get; } = [];
-
-        public int Signalled;
     }
 
     private void Work()
@@ -289,26 +261,9 @@ internal sealed class SemanticIndex : IDisposable
                     _lastError = exception.GetType().Name + ": " + exception.Message;
                 }
 
-                var embedded = new HashSet<Guid>();
                 foreach (var item in batch)
                 {
                     _pending.TryRemove(item.Key, out _);
-                    lock (item.Value.Listings)
-                    {
-                        embedded.UnionWith(item.Value.Listings);
-                    }
-                }
-
-                if (embedded.Count > 0 && _store.Contains(batch[0].Value.Key))
-                {
-                    try
-                    {
-                        Embedded?.Invoke(embedded);
-                    }
-                    catch (Exception exception) when (exception is not OperationCanceledException)
-                    {
-                        _lastError = exception.GetType().Name + ": " + exception.Message;
-                    }
                 }
             }
         }
