@@ -16,19 +16,7 @@ public static class Outbox
 
     public static Task AddAsync<T>(DbConnection connection, DbTransaction transaction, T message)
         where T : class =>
-        connection.ExecuteAsync(
-            """
-            INSERT INTO outbox_messages (id, message_type, body, created_at, sent_at, attempts)
-            VALUES (@Id, @MessageType, @Body, @CreatedAt, NULL, 0)
-            """,
-            new
-            {
-                Id = Guid.NewGuid(),
-                MessageType = TypeName(typeof(T)),
-                Body = JsonSerializer.Serialize(message, SerializerOptions),
-                CreatedAt = DateTimeOffset.UtcNow,
-            },
-            transaction);
+        AddManyAsync(connection, transaction, [message]);
 
     /// <summary>Many events in one statement, in the order given (their <c>created_at</c> is the same).</summary>
     public static Task AddManyAsync<T>(DbConnection connection, DbTransaction transaction, IReadOnlyList<T> messages)

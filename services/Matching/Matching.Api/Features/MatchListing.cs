@@ -164,10 +164,6 @@ public static class MatchListing
             transaction);
     }
 
-    /// <summary>Upserts our copy unless it already holds a newer state; <c>false</c> when the event is stale.</summary>
-    internal static async Task<bool> StoreAsync(Listing listing, DbConnection connection, DbTransaction transaction) =>
-        (await StoreManyAsync([listing], connection, transaction)).Count == 1;
-
     /// <summary>
     /// Upserts our copies in one statement, each unless we already hold a newer state; returns the listings applied
     /// (of a listing given twice, the newest copy), in the order given.
