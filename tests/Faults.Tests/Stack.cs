@@ -149,9 +149,10 @@ public sealed class Stack : IAsyncDisposable
     }
 
     /// <summary>
-    /// Posts one need, retrying (same body) while the service or its database is away; returns its id once a 201 came
-    /// back, or null when none did before the deadline. A retry after an answer that was lost could create a second
-    /// need: the unique title shows it as a duplicate.
+    /// Posts one need, retrying (same body, same <c>Idempotency-Key</c>) while the service or its database is away;
+    /// returns its id once a 201 came back, or null when none did before the deadline. A database that dies between its
+    /// commit and the answer leaves the client not knowing whether the need exists; the key makes the retry return the
+    /// need the lost answer was about instead of creating a second one (the unique title would show it as doubled).
     /// </summary>
     public async Task<Guid?> PostNeedAsync(TimeSpan? patience = null)
     {
@@ -165,12 +166,18 @@ public sealed class Stack : IAsyncDisposable
             minTrl = 4,
             visibility = "public",
         };
+        var key = $"fault-need-{serial}";
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < (patience ?? TimeSpan.FromSeconds(60)))
         {
             try
             {
-                var response = await Enterprise.PostAsJsonAsync(new Uri(Needs.BaseAddress, "api/needs"), body);
+                using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Needs.BaseAddress, "api/needs"))
+                {
+                    Content = JsonContent.Create(body),
+                };
+                request.Headers.Add("Idempotency-Key", key);
+                var response = await Enterprise.SendAsync(request);
                 if (response.StatusCode == HttpStatusCode.Created)
                 {
                     return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
@@ -237,14 +244,15 @@ public sealed class Stack : IAsyncDisposable
         }
 
         var effects = sent.Count - lost.Count;
-        return (effects, lost.Count, Math.Max(0, await DuplicatesAsync() - duplicatesBefore));
+        var duplicated = Math.Max(0, await DuplicatesAsync(output) - duplicatesBefore);
+        return (effects, lost.Count, duplicated);
     }
 
     /// <summary>
     /// Doubled effects: a need stored twice by Needs (same unique title), a need event applied twice by Matching (more
     /// than one inbox row for the need's consumer than needs it knows), or suggestions announced twice for one listing.
     /// </summary>
-    public async Task<int> DuplicatesAsync()
+    public async Task<int> DuplicatesAsync(ITestOutputHelper? output = null)
     {
         var needs = await CountAsync("Needs", "SELECT COUNT(*) - COUNT(DISTINCT title) FROM needs");
         var inbox = await CountAsync("Matching",
@@ -256,6 +264,7 @@ public sealed class Stack : IAsyncDisposable
                 WHERE message_type LIKE 'Matchmaking.Matching.Contracts.MatchesSuggested,%'
                 GROUP BY 1 HAVING COUNT(*) > 1) doubled
             """);
+        output?.WriteLine($"doubled so far in this stack: needs stored twice {needs}, need events applied twice {Math.Max(0, inbox)}, suggestions announced twice {suggestions}");
         return needs + Math.Max(0, inbox) + suggestions;
     }
 
