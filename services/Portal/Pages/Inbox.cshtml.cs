@@ -6,9 +6,6 @@ namespace Matchmaking.Portal.Pages;
 
 public sealed class InboxModel(PortalApi api, Tr text) : UiPage(api, text)
 {
-    [BindProperty(SupportsGet = true, Name = "page")]
-    public int PageNo { get; set; } = 1;
-
     public IReadOnlyList<JsonElement> Items { get; private set; } = [];
 
     public long Total { get; private set; }
@@ -19,7 +16,6 @@ public sealed class InboxModel(PortalApi api, Tr text) : UiPage(api, text)
 
     public async Task OnGetAsync()
     {
-        PageNo = Math.Max(1, PageNo);
         var result = await GetAsync($"/api/notifications?page={PageNo}&pageSize=20");
         Unavailable = result.NotAvailable;
         Items = ListOf(result);

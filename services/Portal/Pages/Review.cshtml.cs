@@ -12,14 +12,10 @@ public sealed class ReviewModel(PortalApi api, Tr text) : UiPage(api, text)
 
     public bool Unavailable { get; private set; }
 
-    [BindProperty(SupportsGet = true, Name = "page")]
-    public int PageNo { get; set; } = 1;
-
     public long Total { get; private set; }
 
     public async Task OnGetAsync()
     {
-        PageNo = Math.Max(1, PageNo);
         var result = await GetAsync($"/api/matches?status=new&page={PageNo}&pageSize=20");
         Unavailable = result.NotAvailable;
         Items = ListOf(result);

@@ -18,9 +18,6 @@ public sealed class SearchModel(PortalApi api, Tr text) : UiPage(api, text)
     [BindProperty(SupportsGet = true)]
     public int? MinTrl { get; set; }
 
-    [BindProperty(SupportsGet = true, Name = "page")]
-    public int PageNo { get; set; } = 1;
-
     public IReadOnlyList<JsonElement> Items { get; private set; } = [];
 
     public long Total { get; private set; }
@@ -29,7 +26,6 @@ public sealed class SearchModel(PortalApi api, Tr text) : UiPage(api, text)
 
     public async Task OnGetAsync()
     {
-        PageNo = Math.Max(1, PageNo);
         Type = Type is "technology" or "need" ? Type : null;
         Sector = string.IsNullOrWhiteSpace(Sector) ? null : Sector;
         var result = await GetAsync($"/api/search?{Query(Sector)}&page={PageNo}&pageSize=20");

@@ -21,6 +21,13 @@ public abstract class UiPage(PortalApi api, Tr text) : PageModel
 
     public bool IsStaff => Role is Roles.Staff or Roles.Admin;
 
+    /// <summary>
+    /// The page of a paged list, from <c>?page=N</c> (1 when absent or not a positive number). Read from the query
+    /// string itself: model binding a property named "page" would take Razor Pages' own route value of that name (the
+    /// page's path), fail to convert it, and leave every list on its first page.
+    /// </summary>
+    public int PageNo => int.TryParse(Request.Query["page"], out var number) && number > 0 ? number : 1;
+
     public bool IsUniversity => Role == Roles.University;
 
     public bool IsEnterprise => Role == Roles.Enterprise;

@@ -12,9 +12,6 @@ public sealed class AuditModel(PortalApi api, Tr text) : UiPage(api, text)
     [BindProperty(SupportsGet = true)]
     public string? ResourceId { get; set; }
 
-    [BindProperty(SupportsGet = true, Name = "page")]
-    public int PageNo { get; set; } = 1;
-
     public IReadOnlyList<JsonElement> Items { get; private set; } = [];
 
     public long Total { get; private set; }
@@ -23,7 +20,6 @@ public sealed class AuditModel(PortalApi api, Tr text) : UiPage(api, text)
 
     public async Task OnGetAsync()
     {
-        PageNo = Math.Max(1, PageNo);
         var path = $"/api/audit?page={PageNo}&pageSize=50"
                    + (string.IsNullOrWhiteSpace(ResourceType) ? "" : $"&resourceType={Uri.EscapeDataString(ResourceType)}")
                    + (string.IsNullOrWhiteSpace(ResourceId) ? "" : $"&resourceId={Uri.EscapeDataString(ResourceId)}");

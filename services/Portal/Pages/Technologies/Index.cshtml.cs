@@ -12,16 +12,12 @@ public sealed class IndexModel(PortalApi api, Tr text) : UiPage(api, text)
     [BindProperty(SupportsGet = true)]
     public string? Sector { get; set; }
 
-    [BindProperty(SupportsGet = true, Name = "page")]
-    public int PageNo { get; set; } = 1;
-
     public IReadOnlyList<JsonElement> Items { get; private set; } = [];
 
     public long Total { get; private set; }
 
     public async Task OnGetAsync()
     {
-        PageNo = Math.Max(1, PageNo);
         var path = $"/api/technologies?page={PageNo}&pageSize=20"
                    + (IsUniversity ? "&mine=true" : "")
                    + (string.IsNullOrWhiteSpace(Q) ? "" : $"&q={Uri.EscapeDataString(Q)}")
