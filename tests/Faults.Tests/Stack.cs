@@ -250,7 +250,9 @@ public sealed class Stack : IAsyncDisposable
 
     /// <summary>
     /// Doubled effects: a need stored twice by Needs (same unique title), a need event applied twice by Matching (more
-    /// than one inbox row for the need's consumer than needs it knows), or suggestions announced twice for one listing.
+    /// than one inbox row for the need's consumer than needs it knows), or one suggestion (a match id) announced twice for
+    /// one listing. A listing matched again once its sentence vector exists announces only suggestions that are new, so
+    /// a second MatchesSuggested for a listing is a doubled effect only where it repeats a suggestion.
     /// </summary>
     public async Task<int> DuplicatesAsync(ITestOutputHelper? output = null)
     {
@@ -260,9 +262,10 @@ public sealed class Stack : IAsyncDisposable
         var suggestions = await CountAsync("Matching",
             """
             SELECT COUNT(*) FROM (
-                SELECT body::json->>'listingId' FROM outbox_messages
+                SELECT body::json->>'listingId', suggestion->>'matchId'
+                FROM outbox_messages, json_array_elements(body::json->'matches') suggestion
                 WHERE message_type LIKE 'Matchmaking.Matching.Contracts.MatchesSuggested,%'
-                GROUP BY 1 HAVING COUNT(*) > 1) doubled
+                GROUP BY 1, 2 HAVING COUNT(*) > 1) doubled
             """);
         output?.WriteLine($"doubled so far in this stack: needs stored twice {needs}, need events applied twice {Math.Max(0, inbox)}, suggestions announced twice {suggestions}");
         return needs + Math.Max(0, inbox) + suggestions;

@@ -204,6 +204,43 @@ public abstract class MatchesTests(Setup setup) : MatchingTests(setup)
     }
 
     [Fact]
+    public async Task Once_the_sentence_vectors_exist_a_listing_is_matched_again_and_only_new_suggestions_are_announced()
+    {
+        var university = NewUniversity();
+        var enterprise = NewEnterprise();
+        var technology = CoolingTechnology(university);
+        var need = WarpageNeed(enterprise);
+        await PublishAndWaitAsync(technology);
+        await PublishAndWaitAsync(need);
+
+        // The first match ran on words alone: the texts were not embedded yet (the worker waits for a quiet index).
+        var first = Assert.Single((await MatchesAsync(enterprise, Needs, need.NeedId)).Items);
+        Assert.False(first.Explanation.Features.ContainsKey("semantic"));
+
+        // Once both are embedded, the need is matched again: the same match, now with how close in meaning the two are.
+        var rematched = await Eventually.UntilAsync(
+            () => MatchesAsync(enterprise, Needs, need.NeedId),
+            m => m.Items.Count == 1 && m.Items[0].Explanation.Features.ContainsKey("semantic"),
+            TimeSpan.FromSeconds(120),
+            "the need's match with a semantic contribution");
+        var match = rematched.Items[0];
+        Assert.Equal(first.MatchId, match.MatchId);
+        Assert.True(match.Explanation.Features["semantic"] > 0);
+        Assert.True(match.Score > first.Score, $"score {first.Score} then {match.Score}");
+
+        // The suggestion was announced once (with the need's first match), not again; nothing is left queued.
+        await using var connection = await Matching.Database.OpenAsync(Ct);
+        var announced = (await connection.QueryAsync<string>(
+                "SELECT body FROM outbox_messages WHERE message_type LIKE @Type",
+                new { Type = $"{typeof(MatchesSuggested).FullName},%" }))
+            .Select(body => JsonSerializer.Deserialize<MatchesSuggested>(body, Json)!)
+            .Where(e => e.ListingId == need.NeedId)
+            .ToList();
+        Assert.Equal(match.MatchId, Assert.Single(Assert.Single(announced).Matches).MatchId);
+        Assert.Equal(0, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM listings_awaiting_vectors"));
+    }
+
+    [Fact]
     public async Task An_update_delivered_before_the_publication_keeps_the_newer_state()
     {
         var university = NewUniversity();

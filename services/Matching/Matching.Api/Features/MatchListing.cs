@@ -98,6 +98,70 @@ public static class MatchListing
             .Where(k => k.Suggestion)
             .Select(k => (k.Listing, Match: k.Match with { MatchId = matchIds[(k.Match.TechnologyId, k.Match.NeedId)] }))
             .ToList();
+        await AwaitVectorsAsync(applied, index, now, connection, transaction);
+        return await AnnounceAsync(suggested, now, connection, transaction);
+    }
+
+    /// <summary>
+    /// Matches again listings that were matched before their sentence vectors existed, now that they do
+    /// (<see cref="SemanticRematch"/>): the top N with the semantic signal. Suggestions already active get their new
+    /// scores and explanations quietly; only pairs that were not active suggestions before are announced, so nobody is
+    /// told twice about one suggestion, and a pair two replicas both find new is inserted, and announced, by one of them.
+    /// Returns the suggestions announced.
+    /// </summary>
+    public static async Task<IReadOnlyList<SuggestedMatch>> RematchAsync(
+        IReadOnlyList<Listing> listings, IListingIndex index, int topN, DbConnection connection, DbTransaction transaction)
+    {
+        var now = DateTimeOffset.UtcNow;
+        // A technology and a need matched again together may each find the other: one row per pair (a statement may
+        // not update a row twice), the better-scored computation, announced once.
+        var ranked = listings
+            .SelectMany(listing => index.Match(listing, topN).Select(candidate => (Listing: listing, Match: Pair(listing, candidate), Candidate: candidate)))
+            .OrderByDescending(r => r.Match.Score)
+            .DistinctBy(r => (r.Match.TechnologyId, r.Match.NeedId))
+            .ToList();
+        var fresh = await UpsertMatchesAsync(ranked.Select(r => (r.Match, r.Candidate)).ToList(), now, connection, transaction, newOnly: true);
+        var known = ranked.Where(r => !fresh.ContainsKey((r.Match.TechnologyId, r.Match.NeedId))).Select(r => (r.Match, r.Candidate)).ToList();
+        await UpsertMatchesAsync(known, now, connection, transaction);
+        var suggested = ranked
+            .Where(r => fresh.ContainsKey((r.Match.TechnologyId, r.Match.NeedId)))
+            .Select(r => (r.Listing, Match: r.Match with { MatchId = fresh[(r.Match.TechnologyId, r.Match.NeedId)] }))
+            .ToList();
+        return await AnnounceAsync(suggested, now, connection, transaction);
+    }
+
+    /// <summary>
+    /// Queues the listings whose matches were ranked without a sentence vector they will have (semantic ranking on,
+    /// text not embedded yet) for <see cref="SemanticRematch"/>, in the transaction that stored those matches.
+    /// </summary>
+    internal static async Task AwaitVectorsAsync(
+        IReadOnlyList<Listing> listings, IListingIndex index, DateTimeOffset now, DbConnection connection, DbTransaction transaction)
+    {
+        if (index is not LuceneListingIndex lucene)
+        {
+            return;
+        }
+
+        var awaiting = listings.Where(listing => listing.Open && lucene.AwaitsVector(listing)).Select(listing => listing.Id).Distinct().ToList();
+        foreach (var chunk in awaiting.Chunk(SqlRows.RowsPerStatement(2)))
+        {
+            var parameters = new DynamicParameters();
+            var values = SqlRows.Values(chunk, parameters, id => [id, now]);
+            await connection.ExecuteAsync(
+                $"""
+                INSERT INTO listings_awaiting_vectors (listing_id, queued_at)
+                VALUES {values}
+                ON CONFLICT (listing_id) DO UPDATE SET queued_at = excluded.queued_at
+                """,
+                parameters,
+                transaction);
+        }
+    }
+
+    // The suggestions, annotated for Brokerage, as one MatchesSuggested per listing, into the outbox.
+    private static async Task<IReadOnlyList<SuggestedMatch>> AnnounceAsync(
+        IReadOnlyList<(Listing Listing, SuggestedMatch Match)> suggested, DateTimeOffset now, DbConnection connection, DbTransaction transaction)
+    {
         var annotated = await NeedAccess.AnnotateAsync(suggested.Select(s => s.Match).ToList(), connection, transaction);
         var events = suggested
             .Select((s, i) => (s.Listing, Match: annotated[i]))
@@ -224,9 +288,12 @@ public static class MatchListing
     }
 
     // Every kept pair in one statement. On a known pair the row is updated in place, so its match_id (which Brokerage
-    // may hold) never changes; the ids come back keyed by pair, since RETURNING promises no order.
+    // may hold) never changes; the ids come back keyed by pair, since RETURNING promises no order. With newOnly, a pair
+    // that is already an active match is left as it is and not returned: the ids returned are those of pairs inserted
+    // or brought back by this statement (under concurrent writers, by exactly one of them).
     private static async Task<Dictionary<(Guid TechnologyId, Guid NeedId), Guid>> UpsertMatchesAsync(
-        IReadOnlyList<(SuggestedMatch Match, MatchCandidate Candidate)> pairs, DateTimeOffset now, DbConnection connection, DbTransaction transaction)
+        IReadOnlyList<(SuggestedMatch Match, MatchCandidate Candidate)> pairs, DateTimeOffset now, DbConnection connection, DbTransaction transaction,
+        bool newOnly = false)
     {
         var ids = new Dictionary<(Guid TechnologyId, Guid NeedId), Guid>();
 
@@ -263,6 +330,7 @@ public static class MatchListing
                     features = excluded.features,
                     active = 1,
                     updated_at = excluded.updated_at
+                {(newOnly ? "WHERE matches.active = 0" : "")}
                 RETURNING match_id AS MatchId, technology_id AS TechnologyId, need_id AS NeedId
                 """,
                 parameters,

@@ -111,6 +111,12 @@ internal sealed class SemanticIndex : IDisposable
         return vector;
     }
 
+    /// <summary>
+    /// Whether the listing's matches would use a vector it does not have yet: an English listing whose text is not
+    /// embedded (queued now, if it was not). False for a listing that never gets one (not English).
+    /// </summary>
+    public bool AwaitsVector(Listing listing) => TextOf(listing) is not null && VectorOf(listing) is null;
+
     /// <summary>Queues listings that are not indexed (e.g. queries) so their vectors exist when they are matched.</summary>
     public void EmbedAhead(IEnumerable<Listing> listings)
     {
