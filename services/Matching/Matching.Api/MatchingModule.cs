@@ -50,8 +50,7 @@ public static class MatchingModule
         // Replicas (Matchmaking:InstanceId set, PostgreSQL): each keeps its own index, fed by a queue of its own.
         services.AddSingleton<ReplicaIndex>();
         services.AddHostedService<ReplicaIndexCatchUp>();
-        services.AddSingleton<SemanticRematch>();
-        services.AddHostedService(provider => provider.GetRequiredService<SemanticRematch>());
+        services.AddHostedService<SemanticRematch>();
         var instance = Instance.Id(builder.Configuration);
         var replicated = instance is not null
             && StorageRegistration.ResolveSettings(builder.Configuration, "Matching").Provider == DatabaseProvider.Postgres;

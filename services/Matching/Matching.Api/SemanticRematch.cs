@@ -26,11 +26,6 @@ public sealed class SemanticRematch(
     // otherwise wait for the next vector to be stored.
     private static readonly TimeSpan s_rescan = TimeSpan.FromSeconds(15);
 
-    private long _rematched;
-
-    /// <summary>Listings matched again so far (for tests and logs).</summary>
-    public long Rematched => Interlocked.Read(ref _rematched);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (index is not LuceneListingIndex lucene || lucene.SemanticStatus is null)
@@ -128,7 +123,7 @@ public sealed class SemanticRematch(
             await MatchListing.RematchAsync(rematch, index, options.Value.TopN, connection, transaction);
             return rematch.Count;
         }, cancellationToken);
-        Interlocked.Add(ref _rematched, rematched);
+        logger.LogDebug("Matched {Count} listing(s) again with their sentence vectors", rematched);
         return ready.Count;
     }
 }
