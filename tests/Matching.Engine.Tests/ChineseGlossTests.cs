@@ -13,9 +13,10 @@ public sealed class ChineseGlossTests : IDisposable
     public void Dispose() => _analyzer.Dispose();
 
     [Fact]
-    public void A_word_is_glossed_by_its_heaviest_distinct_translations()
+    public void A_word_is_glossed_by_its_first_distinct_translations()
     {
-        Translation[] translations = [new("go", "go", 0.2), new("leav", "leave", 0.5), new("leaving", "leave", 0.4), new("remov", "remove", 0.1)];
+        // As the bridge gives them, heaviest first; two stems of "leave" are one word.
+        Translation[] translations = [new("leav", "leave", 0.5), new("leaving", "leave", 0.4), new("go", "go", 0.2), new("remov", "remove", 0.1)];
 
         Assert.Equal(["leave"], ChineseGloss.Choose(translations, 1));
         Assert.Equal(["leave", "go"], ChineseGloss.Choose(translations, 2));

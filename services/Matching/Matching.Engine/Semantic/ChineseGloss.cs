@@ -71,14 +71,20 @@ internal sealed class ChineseGloss(DictionaryBridge dictionary, ConceptMatcher c
     }
 
     /// <summary>
-    /// The English words a Chinese word is glossed with: its <paramref name="max"/> heaviest translations, heaviest
-    /// first (the bridge's order among equals); a word given twice (two stems of it) counts once.
+    /// The English words a Chinese word is glossed with: the first <paramref name="max"/> of its translations, which
+    /// the bridge gives heaviest first; a word given twice (two stems of it) counts once.
     /// </summary>
-    internal static IReadOnlyList<string> Choose(IReadOnlyList<Translation> translations, int max) =>
-        translations
-            .OrderByDescending(t => t.Weight)
-            .Select(t => t.Word)
-            .Distinct(StringComparer.Ordinal)
-            .Take(Math.Max(0, max))
-            .ToList();
+    internal static IReadOnlyList<string> Choose(IReadOnlyList<Translation> translations, int max)
+    {
+        var words = new List<string>(Math.Clamp(max, 0, translations.Count));
+        for (var i = 0; i < translations.Count && words.Count < max; i++)
+        {
+            if (!words.Contains(translations[i].Word, StringComparer.Ordinal))
+            {
+                words.Add(translations[i].Word);
+            }
+        }
+
+        return words;
+    }
 }
