@@ -20,6 +20,11 @@ public sealed class SemanticRematch(
 {
     private const int BatchSize = 50;
 
+    // How many of the oldest queued listings one look considers: telling whether a listing's vector exists means
+    // analysing its text again (a Chinese listing's gloss), so a long queue after a burst is looked at from its oldest
+    // end, which the embedding worker reaches too, instead of whole each second.
+    private const int LookAhead = 500;
+
     private static readonly TimeSpan s_poll = TimeSpan.FromSeconds(1);
 
     // A listing queued by a transaction that committed just after a look, with its vector stored just before it, would
@@ -81,6 +86,7 @@ public sealed class SemanticRematch(
                 SELECT {StoredListing.Columns}
                 FROM listings_awaiting_vectors JOIN listings ON listings.id = listings_awaiting_vectors.listing_id
                 ORDER BY queued_at
+                LIMIT {LookAhead}
                 """,
                 cancellationToken: cancellationToken));
             ready = queued.Select(row => row.ToListing()).Where(listing => !listing.Open || !lucene.AwaitsVector(listing))

@@ -9,6 +9,7 @@ using Lucene.Net.Util;
 using Matchmaking.Matching.Engine.Analysis;
 using Matchmaking.Matching.Engine.Bridging;
 using Matchmaking.Matching.Engine.Semantic;
+using Matchmaking.Text;
 using LuceneDirectory = Lucene.Net.Store.Directory;
 
 namespace Matchmaking.Matching.Engine;
@@ -112,7 +113,8 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
                 _committer = new Timer(_ => CommitPending(), null, _options.CommitInterval, _options.CommitInterval);
             }
 
-            _semantic = SemanticIndex.Open(_options, directoryPath);
+            var gloss = new ChineseGloss(_dictionary, _profiler.Concepts);
+            _semantic = SemanticIndex.Open(_options, directoryPath, (listing, profile) => gloss.Of(profile ?? _profiler.Profile(listing)));
             if (_semantic is not null)
             {
                 var searcher = _searchers.Acquire();
@@ -344,7 +346,7 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
                 .ToList();
             if (_semantic is not null)
             {
-                scored = Fuse(listing, reader, scored);
+                scored = Fuse(listing, profile, reader, scored);
             }
 
             var ranked = scored
@@ -369,7 +371,8 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
                     x.Score,
                     SemanticFusion.Explain(
                         MatchExplainer.Explain(listing, x.Facts, candidateKind, x.Features, weights, contributions[x.Hit.Doc], fieldContributions[x.Hit.Doc]),
-                        x.Features.Semantic),
+                        x.Features.Semantic,
+                        glossed: listing.Language != LanguageDetector.English || x.Facts.Language != LanguageDetector.English),
                     x.Features))
                 .ToList();
         });
@@ -377,10 +380,10 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
 
     // The sentence-vector fit of each candidate added to its score (SemanticFusion), when the listing has a vector.
     private List<(ScoreDoc Hit, CandidateFacts Facts, RankingFeatures Features, double Score)> Fuse(
-        Listing listing, IndexReader reader, List<(ScoreDoc Hit, CandidateFacts Facts, RankingFeatures Features, double Score)> scored)
+        Listing listing, ListingProfile profile, IndexReader reader, List<(ScoreDoc Hit, CandidateFacts Facts, RankingFeatures Features, double Score)> scored)
     {
         var fits = SemanticFusion.Fuse(
-            _semantic!.VectorOf(listing),
+            _semantic!.VectorOf(listing, profile),
             _semantic.CandidateVectors(reader, scored.ConvertAll(x => x.Hit.Doc)),
             scored.ConvertAll(x => x.Score),
             _options.SemanticWeight);
@@ -405,7 +408,7 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
     {
         var profile = _profiler.Profile(listing);
         var document = ListingDocument.ToDocument(listing, profile, QueryPlan.DocumentTranslations(profile, _dictionary));
-        _semantic?.Prepare(listing, document);
+        _semantic?.Prepare(listing, profile, document);
         return document;
     }
 

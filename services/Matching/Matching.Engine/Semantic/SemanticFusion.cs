@@ -5,7 +5,7 @@ namespace Matchmaking.Matching.Engine.Semantic;
 /// <summary>
 /// The semantic part of one candidate's score. <paramref name="Value"/> is the candidate's cosine similarity to the
 /// listing as a share of the best candidate's (so 1 for the closest in meaning, like the text features), or, for a
-/// candidate without a vector (not English, or not embedded yet), its score as a share of the best score standing in.
+/// candidate without a vector (not embedded yet), its score as a share of the best score standing in.
 /// </summary>
 /// <param name="Cosine">The cosine similarity, when the candidate has a vector.</param>
 /// <param name="Contribution">What the score gains: the semantic weight times <paramref name="Value"/>.</param>
@@ -19,7 +19,7 @@ public sealed record SemanticFit(double? Cosine, double Value, double Contributi
 /// weight × (cosine / best cosine among them). The text features are shares of the best candidate's text score too, so
 /// a weight of 1 counts meaning as much as words, the sound default (not fitted to any data set). A candidate without
 /// a vector gains weight × (its score / the best score) instead, as if meaning agreed with the rest of its ranking, so
-/// it neither wins nor loses for lacking one (a Chinese candidate for an English listing, say).
+/// it neither wins nor loses for lacking one (a listing indexed a moment ago, say).
 /// Without a vector for the listing, or for every candidate, nothing changes.
 /// </summary>
 public static class SemanticFusion
@@ -84,7 +84,9 @@ public static class SemanticFusion
     /// feature for a candidate with a vector (and a sentence when it counts), otherwise every feature scaled up by
     /// what stood in for the missing vector.
     /// </summary>
-    public static MatchExplanation Explain(MatchExplanation explanation, SemanticFit? fit)
+    /// <param name="glossed">Whether either side is Chinese and was compared through its English dictionary gloss
+    /// (<see cref="ChineseGloss"/>), which the sentence then says.</param>
+    public static MatchExplanation Explain(MatchExplanation explanation, SemanticFit? fit, bool glossed = false)
     {
         ArgumentNullException.ThrowIfNull(explanation);
         if (fit is null || fit.Contribution == 0)
@@ -96,8 +98,9 @@ public static class SemanticFusion
         if (fit.Embedded)
         {
             features[FeatureName] = fit.Contribution;
-            var summary = explanation.Summary + string.Create(
-                CultureInfo.InvariantCulture, $" Close in meaning (sentence similarity {fit.Cosine:F2}).");
+            var summary = explanation.Summary + (glossed
+                ? string.Create(CultureInfo.InvariantCulture, $" Close in meaning by a word-for-word dictionary gloss of the Chinese (sentence similarity {fit.Cosine:F2}).")
+                : string.Create(CultureInfo.InvariantCulture, $" Close in meaning (sentence similarity {fit.Cosine:F2})."));
             return explanation with { Summary = summary, Features = features };
         }
 

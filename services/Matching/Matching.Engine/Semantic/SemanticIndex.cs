@@ -17,8 +17,9 @@ public sealed record SemanticStatus(int Pending, int Stored, int Failed, string?
 /// The semantic side of the index, off the request path: indexing only writes the key of a listing's text (a hash)
 /// into its Lucene document and queues the text; one background worker embeds queued texts in small batches into the
 /// <see cref="EmbeddingStore"/> whenever the index has been idle for a moment; a match reads its candidates' keys and uses
-/// the vectors that exist by then. Only
-/// English listings are embedded (the model is English only): a Chinese listing gets no vector and no signal.
+/// the vectors that exist by then. The model
+/// is English only: an English listing is embedded from its own text, a Chinese one from its English dictionary
+/// gloss (<see cref="ChineseGloss"/>), computed at indexing and embedded in the background like any other text.
 /// </summary>
 internal sealed class SemanticIndex : IDisposable
 {
@@ -42,15 +43,19 @@ internal sealed class SemanticIndex : IDisposable
     private long _lastUse;
     private volatile string? _lastError;
 
-    public SemanticIndex(EmbeddingStore store, ITextEmbedder embedder)
+    private readonly Func<Listing, ListingProfile?, string?> _chineseText;
+
+    /// <param name="chineseText">The English stand-in a Chinese listing is embedded from (its gloss), or null for none.</param>
+    public SemanticIndex(EmbeddingStore store, ITextEmbedder embedder, Func<Listing, ListingProfile?, string?>? chineseText = null)
     {
         _store = store;
         _embedder = embedder;
+        _chineseText = chineseText ?? ((_, _) => null);
         _worker = Task.Factory.StartNew(Work, TaskCreationOptions.LongRunning);
     }
 
     /// <summary>Opens the store in the configured folder (or the index's own) when semantic ranking is on.</summary>
-    public static SemanticIndex? Open(MatchingEngineOptions options, string indexPath)
+    public static SemanticIndex? Open(MatchingEngineOptions options, string indexPath, Func<Listing, ListingProfile?, string?>? chineseText = null)
     {
         if (!options.Semantic)
         {
@@ -60,17 +65,18 @@ internal sealed class SemanticIndex : IDisposable
         var embedder = options.Embedder ?? MiniLmEmbedder.Shared;
         var folder = options.EmbeddingStorePath ?? Path.Combine(indexPath, "semantic");
         var name = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(embedder.ModelId)))[..16];
-        return new SemanticIndex(new EmbeddingStore(Path.Combine(folder, $"embeddings-{name}.bin"), embedder.ModelId, embedder.Dimensions), embedder);
+        return new SemanticIndex(new EmbeddingStore(Path.Combine(folder, $"embeddings-{name}.bin"), embedder.ModelId, embedder.Dimensions), embedder, chineseText);
     }
 
     public SemanticStatus Status => new(_pending.Count, _store.Count, Volatile.Read(ref _failed), _lastError);
 
-    /// <summary>The text a listing is embedded from: English listings only.</summary>
-    public static string? TextOf(Listing listing)
+    /// <summary>The text a listing is embedded from: an English listing's own, a Chinese listing's gloss.</summary>
+    /// <param name="profile">The listing as analysed, when the caller has it already.</param>
+    public string? TextOf(Listing listing, ListingProfile? profile = null)
     {
         if (listing.Language != LanguageDetector.English)
         {
-            return null;
+            return _chineseText(listing, profile);
         }
 
         var title = listing.Title.Trim();
@@ -80,9 +86,9 @@ internal sealed class SemanticIndex : IDisposable
     }
 
     /// <summary>At indexing: the text's key into the document, and the text into the queue unless already embedded.</summary>
-    public void Prepare(Listing listing, Document document)
+    public void Prepare(Listing listing, ListingProfile profile, Document document)
     {
-        if (TextOf(listing) is not { } text)
+        if (TextOf(listing, profile) is not { } text)
         {
             return;
         }
@@ -94,9 +100,9 @@ internal sealed class SemanticIndex : IDisposable
     }
 
     /// <summary>The listing's vector if it has one yet; otherwise it is queued, for the matches after this one.</summary>
-    public float[]? VectorOf(Listing listing)
+    public float[]? VectorOf(Listing listing, ListingProfile? profile = null)
     {
-        if (TextOf(listing) is not { } text)
+        if (TextOf(listing, profile) is not { } text)
         {
             return null;
         }
@@ -112,10 +118,25 @@ internal sealed class SemanticIndex : IDisposable
     }
 
     /// <summary>
-    /// Whether the listing's matches would use a vector it does not have yet: an English listing whose text is not
-    /// embedded (queued now, if it was not). False for a listing that never gets one (not English).
+    /// Whether the listing's matches would use a vector it does not have yet: its text (or gloss) is not embedded
+    /// (queued now, if it was not). False for a listing that never gets one (no text to embed).
     /// </summary>
-    public bool AwaitsVector(Listing listing) => TextOf(listing) is not null && VectorOf(listing) is null;
+    public bool AwaitsVector(Listing listing)
+    {
+        if (TextOf(listing) is not { } text)
+        {
+            return false;
+        }
+
+        var key = _store.Key(text);
+        if (_store.Contains(key))
+        {
+            return false;
+        }
+
+        Enqueue(key, text);
+        return true;
+    }
 
     /// <summary>Queues listings that are not indexed (e.g. queries) so their vectors exist when they are matched.</summary>
     public void EmbedAhead(IEnumerable<Listing> listings)
