@@ -62,7 +62,7 @@ public sealed class SemanticRematch(
                     lookedAt = stored;
                     lastLook = clock.Elapsed;
                 }
-                catch (Exception exception) when (exception is not OperationCanceledException)
+                catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
                 {
                     // The queue is untouched by a failed transaction: the next tick tries again.
                     logger.LogWarning(exception, "Matching listings again with their sentence vectors failed; retrying");

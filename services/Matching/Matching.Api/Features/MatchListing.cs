@@ -62,7 +62,11 @@ public static class MatchListing
         // of the batch is indexed before any is matched, so a need and a technology posted together can meet.
         index.UpsertMany(applied);
 
+        // Queued before any match row is written: SemanticRematch takes a queue row before the match rows too, so the
+        // two lock rows in one order.
         var now = DateTimeOffset.UtcNow;
+        await AwaitVectorsAsync(applied, index, now, connection, transaction);
+
         var kept = new List<(Listing Listing, SuggestedMatch Match, MatchCandidate Candidate, bool Suggestion)>();
         var dropped = new List<(Listing Listing, List<Guid> Counterparts)>();
         foreach (var listing in applied)
@@ -98,7 +102,6 @@ public static class MatchListing
             .Where(k => k.Suggestion)
             .Select(k => (k.Listing, Match: k.Match with { MatchId = matchIds[(k.Match.TechnologyId, k.Match.NeedId)] }))
             .ToList();
-        await AwaitVectorsAsync(applied, index, now, connection, transaction);
         return await AnnounceAsync(suggested, now, connection, transaction);
     }
 
