@@ -28,7 +28,8 @@ internal static class DocumentTerms
     public static byte[] Encode(IReadOnlyList<(string Field, IReadOnlyList<Token> Tokens)> fields)
     {
         ArgumentNullException.ThrowIfNull(fields);
-        var output = new List<byte>(1024) { Format };
+        var output = new Output(1024);
+        output.Add(Format);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         var order = new List<string>();
         foreach (var (field, tokens) in fields)
@@ -60,17 +61,16 @@ internal static class DocumentTerms
             }
 
             output.Add((byte)number);
-            WriteVarInt(output, order.Count);
+            output.AddVarInt(order.Count);
             foreach (var term in order)
             {
-                var bytes = Encoding.UTF8.GetBytes(term);
-                WriteVarInt(output, bytes.Length);
-                output.AddRange(bytes);
-                WriteVarInt(output, counts[term]);
+                output.AddVarInt(Encoding.UTF8.GetByteCount(term));
+                output.AddUtf8(term);
+                output.AddVarInt(counts[term]);
             }
         }
 
-        return [.. output];
+        return output.ToArray();
     }
 
     // Whether the bytes are a document's terms in this format (a document indexed before they were kept has none).
@@ -148,15 +148,44 @@ internal static class DocumentTerms
         }
     }
 
-    private static void WriteVarInt(List<byte> output, int value)
+    // A growing byte buffer.
+    private sealed class Output(int capacity)
     {
-        var rest = (uint)value;
-        while (rest >= 0x80)
+        private byte[] _bytes = new byte[capacity];
+        private int _length;
+
+        public void Add(byte value)
         {
-            output.Add((byte)(rest | 0x80));
-            rest >>= 7;
+            Reserve(1);
+            _bytes[_length++] = value;
         }
 
-        output.Add((byte)rest);
+        public void AddVarInt(int value)
+        {
+            var rest = (uint)value;
+            while (rest >= 0x80)
+            {
+                Add((byte)(rest | 0x80));
+                rest >>= 7;
+            }
+
+            Add((byte)rest);
+        }
+
+        public void AddUtf8(string text)
+        {
+            Reserve(Encoding.UTF8.GetMaxByteCount(text.Length));
+            _length += Encoding.UTF8.GetBytes(text, _bytes.AsSpan(_length));
+        }
+
+        public byte[] ToArray() => _bytes.AsSpan(0, _length).ToArray();
+
+        private void Reserve(int more)
+        {
+            if (_length + more > _bytes.Length)
+            {
+                Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _length + more));
+            }
+        }
     }
 }

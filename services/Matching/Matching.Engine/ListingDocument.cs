@@ -131,7 +131,7 @@ internal static class ListingDocument
     public static List<Token> AllTokens(ListingProfile profile)
     {
         var title = profile[Title].Tokens;
-        var tokens = new List<Token>();
+        var tokens = new List<Token>((title.Count * TitleRepeats) + profile[Keywords].Tokens.Count + profile[Body].Tokens.Count);
         for (var i = 0; i < TitleRepeats; i++)
         {
             Append(tokens, title);
