@@ -63,4 +63,44 @@ public sealed class ContributionTests : IDisposable
 
         Assert.True(credited > 0);
     }
+
+    [Fact]
+    public void Scores_from_the_documents_terms_are_those_from_the_postings()
+    {
+        _temp.Index.UpsertMany(
+        [
+            Listings.Technology("Conformal cooling for injection moulds", "Cooling channels follow the cavity, so moulded parts warp less and cycles are shorter.", ["cooling"]),
+            Listings.Technology("注塑模具随形冷却", "冷却水路贴合型腔，减少翘曲变形，缩短成型周期。", language: "zh-Hans"),
+            Listings.Technology("Mould cleaning with dry ice", "Dry ice blasting cleans moulds without cooling them down."),
+            Listings.Technology("Warpage prediction for moulded housings", "Simulation predicts warp after cooling; cooling time is cut by a fifth."),
+        ]);
+        _temp.Index.Upsert(Listings.Technology("Cooling towers", "Evaporative cooling for plants, cooling water reuse."));
+        _temp.Reopen();
+        var need = Listings.Need("Housings warp after cooling 注塑件變形", "8% of moulded housings warp after cooling. 模具冷卻唔均勻，翹曲。");
+
+        using var directory = FSDirectory.Open(_temp.Folder);
+        using var reader = DirectoryReader.Open(directory);
+        var searcher = new IndexSearcher(reader) { Similarity = new BM25Similarity() };
+        using var analyzer = new ListingAnalyzer(DomainGlossary.Embedded);
+        var profiler = new ListingProfiler(analyzer.Analyser, new ConceptMatcher(DomainGlossary.Embedded, analyzer.Analyser));
+        var clauses = QueryPlan.Build(reader, profiler.Profile(need), ListingKind.Need, new DictionaryBridge(analyzer.Analyser), profiler.Concepts);
+        // The explanations' per-field clauses too, which are scored from the postings either way.
+        clauses.AddRange(QueryPlan.FieldClauses(reader, clauses));
+        var hits = searcher.Search(QueryPlan.ToQuery(clauses), 10).ScoreDocs;
+        Assert.True(hits.Length >= 4, $"{hits.Length} hits");
+
+        var fromTerms = MatchExplainer.Contributions(searcher, clauses, hits, fromDocumentTerms: true);
+        var fromPostings = MatchExplainer.Contributions(searcher, clauses, hits, fromDocumentTerms: false);
+
+        foreach (var hit in hits)
+        {
+            var expected = fromPostings[hit.Doc].Select(c => (c.Clause.Field, c.Clause.Term, c.Score)).ToList();
+            Assert.NotEmpty(expected);
+            Assert.Equal(expected, fromTerms[hit.Doc].Select(c => (c.Clause.Field, c.Clause.Term, c.Score)).ToList());
+        }
+
+        Assert.Contains(fromTerms.Values.SelectMany(x => x), c => c.Clause.Field == ListingDocument.Translated);
+        Assert.Contains(fromTerms.Values.SelectMany(x => x), c => c.Clause.Field == ListingDocument.Concepts);
+        Assert.Contains(fromTerms.Values.SelectMany(x => x), c => c.Clause.Field == ListingDocument.Title);
+    }
 }

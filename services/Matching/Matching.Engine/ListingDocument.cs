@@ -38,6 +38,9 @@ internal static class ListingDocument
     // meets them directly: the reverse of translating the query, and evidence of its own.
     public const string Translated = "translated";
 
+    // The terms of the fields above with their frequencies, per document (DocumentTerms), for scoring candidates.
+    public const string Terms = "terms";
+
     public const string Yes = "true";
     public const string No = "false";
 
@@ -61,6 +64,7 @@ internal static class ListingDocument
     public static Document ToDocument(Listing listing, ListingProfile profile, IReadOnlyList<Token> translated)
     {
         var language = listing.Language ?? LanguageDetector.English;
+        var all = AllTokens(profile);
         var document = new Document
         {
             new StringField(Id, listing.Id.ToString("N"), Field.Store.YES),
@@ -71,7 +75,7 @@ internal static class ListingDocument
             new StoredField(Body, listing.Body ?? ""),
             new TextField(Body, new TokenListStream(profile[Body].Tokens)),
             new TextField(Keywords, new TokenListStream(profile[Keywords].Tokens)),
-            new TextField(All, new TokenListStream(AllTokens(profile))),
+            new TextField(All, new TokenListStream(all)),
             new StringField(Language, language, Field.Store.YES),
             new SortedDocValuesField(Language, new BytesRef(language)),
             new StringField(Visibility, listing.Visibility ?? ListingVisibility.Public, Field.Store.YES),
@@ -84,19 +88,24 @@ internal static class ListingDocument
             new BinaryDocValuesField(Organisation, new BytesRef(listing.OrganisationId.ToByteArray())),
         };
 
+        var scored = new List<(string Field, IReadOnlyList<Token> Tokens)> { (All, all) };
         foreach (var (field, kind) in new[] { (Concepts, ConceptKind.Term), (Symptoms, ConceptKind.Symptom), (Methods, ConceptKind.Method) })
         {
             var terms = ConceptTokens(profile, kind);
             if (terms.Count > 0)
             {
                 document.Add(new TextField(field, new TokenListStream(terms)));
+                scored.Add((field, terms));
             }
         }
 
         if (translated.Count > 0)
         {
             document.Add(new TextField(Translated, new TokenListStream(translated)));
+            scored.Add((Translated, translated));
         }
+
+        document.Add(new BinaryDocValuesField(Terms, new BytesRef(DocumentTerms.Encode(scored))));
 
         foreach (var keyword in listing.Keywords ?? [])
         {
@@ -122,7 +131,7 @@ internal static class ListingDocument
     public static List<Token> AllTokens(ListingProfile profile)
     {
         var title = profile[Title].Tokens;
-        var tokens = new List<Token>();
+        var tokens = new List<Token>((title.Count * TitleRepeats) + profile[Keywords].Tokens.Count + profile[Body].Tokens.Count);
         for (var i = 0; i < TitleRepeats; i++)
         {
             Append(tokens, title);

@@ -22,8 +22,18 @@ internal sealed record ListingProfile(IReadOnlyList<ProfiledField> Fields, IRead
     public ProfiledField this[string field] => Fields.First(f => f.Field == field);
 
     // Whether a glossary term covers the token: its translation is then the glossary's, not the dictionary's guess.
-    public bool InGlossaryTerm(string field, Token token) => Concepts.Any(hit =>
-        hit.Concept.Kind == ConceptKind.Term && hit.Field == field && hit.Start <= token.Start && token.End <= hit.End);
+    public bool InGlossaryTerm(string field, Token token)
+    {
+        foreach (var hit in Concepts)
+        {
+            if (hit.Concept.Kind == ConceptKind.Term && hit.Field == field && hit.Start <= token.Start && token.End <= hit.End)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }
 
 internal sealed class ListingProfiler(TextAnalyser analyser, ConceptMatcher concepts)

@@ -26,9 +26,10 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
 {
     /// <summary>
     /// The version of the analysis and document layout an index was written with; an index written by another
-    /// version reports <see cref="NeedsRebuild"/>, since its terms no longer meet the queries.
+    /// version reports <see cref="NeedsRebuild"/>, since its terms no longer meet the queries. 6: Chinese listings carry
+    /// the key of their gloss's sentence vector, and every listing its own terms for exact scoring (DocumentTerms).
     /// </summary>
-    public const string EngineVersion = "5";
+    public const string EngineVersion = "6";
 
     private const string EngineVersionKey = "matchmaking-engine";
 

@@ -1,7 +1,9 @@
 using System.Globalization;
+using System.Text;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Search.Similarities;
+using Lucene.Net.Util;
 
 namespace Matchmaking.Matching.Engine;
 
@@ -20,20 +22,30 @@ internal static class MatchExplainer
     private const int BridgesInSummary = 3;
 
     public static Dictionary<int, List<(QueryClause Clause, double Score)>> Contributions(
-        IndexSearcher searcher, IReadOnlyList<QueryClause> clauses, IReadOnlyList<ScoreDoc> hits)
+        IndexSearcher searcher, IReadOnlyList<QueryClause> clauses, IReadOnlyList<ScoreDoc> hits) =>
+        Contributions(searcher, clauses, hits, fromDocumentTerms: true);
+
+    // fromDocumentTerms false scores every term clause from its postings, as an index without DocumentTerms is scored.
+    internal static Dictionary<int, List<(QueryClause Clause, double Score)>> Contributions(
+        IndexSearcher searcher, IReadOnlyList<QueryClause> clauses, IReadOnlyList<ScoreDoc> hits, bool fromDocumentTerms)
     {
         var result = hits.ToDictionary(hit => hit.Doc, _ => new List<(QueryClause Clause, double Score)>());
         var leaves = searcher.IndexReader.Leaves;
-        var hitsByLeaf = hits
-            .Select(hit => hit.Doc)
-            .GroupBy(doc => ReaderUtil.SubIndex(doc, leaves))
-            .Select(group => (Leaf: leaves[group.Key], Docs: group.Order().ToArray()))
-            .ToList();
+        var hitsByLeaf = new List<LeafHits>();
+        var position = 0;
+        foreach (var group in hits.Select(hit => hit.Doc).GroupBy(doc => ReaderUtil.SubIndex(doc, leaves)))
+        {
+            var docs = group.Order().ToArray();
+            hitsByLeaf.Add(new LeafHits(leaves[group.Key], docs, [.. Enumerable.Range(position, docs.Length)]));
+            position += docs.Length;
+        }
 
-        // A term clause planned over this reader is scored straight from the postings: per segment and field one terms
-        // enumerator and one postings enumerator serve every term, and a term that several clauses share (a word and
-        // a translation that meet) is read once. The scores are BM25's own (the similarity's scorer, as a TermQuery
-        // scores), so they still add up to the hit's score. Any other clause is scored through its query.
+        // A term clause planned over this reader is scored with BM25's own scorer (the similarity's, as a TermQuery
+        // scores), so the contributions still add up to the hit's score: from the candidate's own terms where the index
+        // keeps them (DocumentTerms) and the clause's field is among them, otherwise straight from the postings, where
+        // per segment and field one terms enumerator and one postings enumerator serve every term and a term that
+        // several clauses share (a word and a translation that meet) is read once. Any other clause is scored through
+        // its query.
         var scores = new double[clauses.Count][];
         var terms = new Dictionary<Term, List<int>>();
         for (var i = 0; i < clauses.Count; i++)
@@ -54,81 +66,123 @@ internal static class MatchExplainer
             }
         }
 
-        ScoreFromPostings(searcher, clauses, terms, hitsByLeaf, hits.Count, scores);
-
-        var position = 0;
-        var hitIndex = new Dictionary<int, int>(hits.Count);
-        foreach (var (_, docs) in hitsByLeaf)
+        var weights = TermWeights(searcher, clauses, terms, hits.Count, scores);
+        var forward = fromDocumentTerms ? ForwardLookup(terms) : null;
+        var elsewhere = forward is null || terms.Keys.Any(term => DocumentTerms.FieldNumber(term.Field) < 0);
+        foreach (var leafHits in hitsByLeaf)
         {
-            foreach (var doc in docs)
+            if (forward is null)
             {
-                hitIndex[doc] = position++;
-            }
-        }
-
-        for (var i = 0; i < clauses.Count; i++)
-        {
-            foreach (var (leaf, docs) in hitsByLeaf)
-            {
-                foreach (var doc in docs)
-                {
-                    var score = scores[i][hitIndex[doc]];
-                    if (!double.IsNaN(score))
-                    {
-                        result[doc].Add((clauses[i], score));
-                    }
-                }
-            }
-        }
-
-        // A group of alternatives scores its best clause and a tie-breaking share of the others, as the query does.
-        foreach (var list in result.Values)
-        {
-            if (list.Count < 2 || list.All(c => c.Clause.Group is null))
-            {
+                ScoreFromPostings(searcher.Similarity, clauses, terms, leafHits, weights, skipFields: null, scores);
                 continue;
             }
 
-            // Groups in order of first appearance, each best first (a stable sort keeps ties in clause order).
-            var units = new List<List<(QueryClause Clause, double Score)>>();
-            var byGroup = new Dictionary<string, List<(QueryClause Clause, double Score)>>(StringComparer.Ordinal);
-            foreach (var contribution in list)
+            var (read, unread) = ScoreFromDocumentTerms(searcher.Similarity, leafHits, forward, weights, scores);
+            if (elsewhere && read.Docs.Length > 0)
             {
-                if (contribution.Clause.Group is not { } group)
-                {
-                    units.Add([contribution]);
-                }
-                else if (byGroup.TryGetValue(group, out var unit))
-                {
-                    unit.Add(contribution);
-                }
-                else
-                {
-                    byGroup[group] = unit = [contribution];
-                    units.Add(unit);
-                }
+                ScoreFromPostings(searcher.Similarity, clauses, terms, read, weights, DocumentTerms.Fields, scores);
             }
 
-            list.Clear();
-            foreach (var unit in units)
+            if (unread.Docs.Length > 0)
             {
-                list.AddRange(unit
-                    .OrderByDescending(c => c.Score)
-                    .Select((c, rank) => (c.Clause, Score: rank == 0 ? c.Score : c.Score * QueryPlan.GroupTieBreaker)));
+                ScoreFromPostings(searcher.Similarity, clauses, terms, unread, weights, skipFields: null, scores);
+            }
+        }
+
+        // Each hit's contributions in clause order, except that a group of alternatives scores its best clause and a
+        // tie-breaking share of the others, as the query does: its clauses stand together where the first of them
+        // would, best first (ties in clause order).
+        var groupOf = new int[clauses.Count];
+        var groupIds = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < clauses.Count; i++)
+        {
+            groupOf[i] = -1;
+            if (clauses[i].Group is { } group)
+            {
+                if (!groupIds.TryGetValue(group, out var id))
+                {
+                    groupIds[group] = id = groupIds.Count;
+                }
+
+                groupOf[i] = id;
+            }
+        }
+
+        var matched = new List<int>(clauses.Count);
+        var unit = new List<(QueryClause Clause, double Score)>();
+        var members = new int[groupIds.Count];
+        foreach (var (_, docs, positions) in hitsByLeaf)
+        {
+            for (var d = 0; d < docs.Length; d++)
+            {
+                var p = positions[d];
+                matched.Clear();
+                var alternatives = false;
+                for (var i = 0; i < clauses.Count; i++)
+                {
+                    if (!double.IsNaN(scores[i][p]))
+                    {
+                        matched.Add(i);
+                        alternatives |= groupOf[i] >= 0 && ++members[groupOf[i]] == 2;
+                    }
+                }
+
+                var list = result[docs[d]];
+                list.Capacity = matched.Count;
+                foreach (var i in matched)
+                {
+                    var group = groupOf[i];
+                    if (!alternatives || group < 0 || members[group] == 1)
+                    {
+                        list.Add((clauses[i], scores[i][p]));
+                    }
+                    else if (members[group] > 1)
+                    {
+                        unit.Clear();
+                        foreach (var j in matched)
+                        {
+                            if (groupOf[j] == group)
+                            {
+                                // Insertion keeps equal scores in clause order: a stable sort, best first.
+                                var at = unit.Count;
+                                while (at > 0 && unit[at - 1].Score < scores[j][p])
+                                {
+                                    at--;
+                                }
+
+                                unit.Insert(at, (clauses[j], scores[j][p]));
+                            }
+                        }
+
+                        for (var rank = 0; rank < unit.Count; rank++)
+                        {
+                            list.Add(rank == 0 ? unit[rank] : (unit[rank].Clause, unit[rank].Score * QueryPlan.GroupTieBreaker));
+                        }
+
+                        // The group's later clauses are in already.
+                        members[group] = 0;
+                    }
+                }
+
+                foreach (var i in matched)
+                {
+                    if (groupOf[i] >= 0)
+                    {
+                        members[groupOf[i]] = 0;
+                    }
+                }
             }
         }
 
         return result;
     }
 
-    // Each clause's score for each hit (in hitsByLeaf order), NaN where it does not match.
-    private static void ScoreFromPostings(
-        IndexSearcher searcher,
-        IReadOnlyList<QueryClause> clauses,
-        Dictionary<Term, List<int>> terms,
-        List<(AtomicReaderContext Leaf, int[] Docs)> hitsByLeaf,
-        int hitCount,
-        double[][] scores)
+    // A segment's hits: their doc ids (ascending) and their places in the score arrays.
+    private sealed record LeafHits(AtomicReaderContext Leaf, int[] Docs, int[] Positions);
+
+    // Each term clause's BM25 weight, normalised as a query of its own would be; its score array starts all NaN.
+    private static Similarity.SimWeight[] TermWeights(
+        IndexSearcher searcher, IReadOnlyList<QueryClause> clauses, Dictionary<Term, List<int>> terms, int hitCount, double[][] scores)
     {
         var similarity = searcher.Similarity;
         var weights = new Similarity.SimWeight[clauses.Count];
@@ -147,80 +201,175 @@ internal static class MatchExplainer
             }
         }
 
-        var offset = 0;
-        foreach (var (leaf, docs) in hitsByLeaf)
+        return weights;
+    }
+
+    // Per field kept in DocumentTerms, its term clauses by term text; null when no clause searches such a field.
+    private static Dictionary<string, int[]>[]? ForwardLookup(Dictionary<Term, List<int>> terms)
+    {
+        Dictionary<string, int[]>[]? lookup = null;
+        foreach (var (term, sharing) in terms)
         {
-            TermsEnum? termsEnum = null;
-            DocsEnum? postings = null;
-            string? field = null;
-            Terms? fieldTerms = null;
-            foreach (var (term, sharing) in terms.OrderBy(x => x.Key.Field, StringComparer.Ordinal))
+            var field = DocumentTerms.FieldNumber(term.Field);
+            if (field < 0)
             {
-                var state = clauses[sharing[0]].Context!.Get(leaf.Ord);
-                if (state is null)
-                {
-                    continue;
-                }
-
-                if (term.Field != field)
-                {
-                    field = term.Field;
-                    fieldTerms = leaf.AtomicReader.GetTerms(field);
-                    termsEnum = fieldTerms?.GetEnumerator(termsEnum);
-                    postings = null;
-                }
-
-                if (termsEnum is null)
-                {
-                    continue;
-                }
-
-                termsEnum.SeekExact(term.Bytes, state);
-                postings = termsEnum.Docs(leaf.AtomicReader.LiveDocs, postings, DocsFlags.FREQS);
-                if (postings is null)
-                {
-                    continue;
-                }
-
-                var scorers = sharing.Select(i => similarity.GetSimScorer(weights[i], leaf)).ToArray();
-                for (var d = 0; d < docs.Length; d++)
-                {
-                    var target = docs[d] - leaf.DocBase;
-                    var current = postings.DocID;
-                    if (current < target)
-                    {
-                        current = postings.Advance(target);
-                    }
-
-                    if (current == DocIdSetIterator.NO_MORE_DOCS)
-                    {
-                        break;
-                    }
-
-                    if (current != target)
-                    {
-                        continue;
-                    }
-
-                    var frequency = postings.Freq;
-                    for (var k = 0; k < sharing.Count; k++)
-                    {
-                        scores[sharing[k]][offset + d] = scorers[k].Score(target, frequency);
-                    }
-                }
+                continue;
             }
 
-            offset += docs.Length;
+            lookup ??= [.. DocumentTerms.Fields.Select(_ => new Dictionary<string, int[]>(StringComparer.Ordinal))];
+            lookup[field][term.Text] = [.. sharing];
+        }
+
+        return lookup;
+    }
+
+    // Scores the segment's hits from their own terms, for the clauses of the fields kept; returns the hits so scored and
+    // those that have no terms kept (indexed before they were), which the postings score.
+    private static (LeafHits Read, LeafHits Unread) ScoreFromDocumentTerms(
+        Similarity similarity, LeafHits leafHits, Dictionary<string, int[]>[] lookup, Similarity.SimWeight[] weights, double[][] scores)
+    {
+        var (leaf, docs, positions) = leafHits;
+        var values = leaf.AtomicReader.GetBinaryDocValues(ListingDocument.Terms);
+        if (values is null)
+        {
+            return (leafHits with { Docs = [], Positions = [] }, leafHits);
+        }
+
+        var lookups = lookup.Select(field => field.GetAlternateLookup<ReadOnlySpan<char>>()).ToArray();
+        var scorers = new Similarity.SimScorer?[weights.Length];
+        var scratch = new BytesRef();
+        Span<char> buffer = stackalloc char[128];
+        List<int>? unread = null;
+        for (var d = 0; d < docs.Length; d++)
+        {
+            var target = docs[d] - leaf.DocBase;
+            values.Get(target, scratch);
+            var data = scratch.Bytes.AsSpan(scratch.Offset, scratch.Length);
+            if (!DocumentTerms.Readable(data))
+            {
+                (unread ??= []).Add(d);
+                continue;
+            }
+
+            var reader = DocumentTerms.Read(data);
+            while (reader.MoveNext())
+            {
+                if (reader.Field >= lookups.Length)
+                {
+                    continue;
+                }
+
+                var bytes = reader.Term;
+                var chars = bytes.Length <= buffer.Length ? buffer : new char[bytes.Length];
+                var text = chars[..Encoding.UTF8.GetChars(bytes, chars)];
+                if (!lookups[reader.Field].TryGetValue(text, out var sharing))
+                {
+                    continue;
+                }
+
+                foreach (var i in sharing)
+                {
+                    var scorer = scorers[i] ??= similarity.GetSimScorer(weights[i], leaf);
+                    scores[i][positions[d]] = scorer.Score(target, reader.Frequency);
+                }
+            }
+        }
+
+        if (unread is null)
+        {
+            return (leafHits, leafHits with { Docs = [], Positions = [] });
+        }
+
+        var read = Enumerable.Range(0, docs.Length).Except(unread).ToList();
+        return (
+            leafHits with { Docs = [.. read.Select(d => docs[d])], Positions = [.. read.Select(d => positions[d])] },
+            leafHits with { Docs = [.. unread.Select(d => docs[d])], Positions = [.. unread.Select(d => positions[d])] });
+    }
+
+    // Each term clause's score for the segment's hits (at their positions), NaN where it does not match; the clauses of
+    // the fields given are left out (scored from the documents' terms).
+    private static void ScoreFromPostings(
+        Similarity similarity,
+        IReadOnlyList<QueryClause> clauses,
+        Dictionary<Term, List<int>> terms,
+        LeafHits leafHits,
+        Similarity.SimWeight[] weights,
+        string[]? skipFields,
+        double[][] scores)
+    {
+        var (leaf, docs, positions) = leafHits;
+        TermsEnum? termsEnum = null;
+        DocsEnum? postings = null;
+        string? field = null;
+        Terms? fieldTerms = null;
+        foreach (var (term, sharing) in terms.OrderBy(x => x.Key.Field, StringComparer.Ordinal))
+        {
+            if (skipFields is not null && skipFields.Contains(term.Field))
+            {
+                continue;
+            }
+
+            var state = clauses[sharing[0]].Context!.Get(leaf.Ord);
+            if (state is null)
+            {
+                continue;
+            }
+
+            if (term.Field != field)
+            {
+                field = term.Field;
+                fieldTerms = leaf.AtomicReader.GetTerms(field);
+                termsEnum = fieldTerms?.GetEnumerator(termsEnum);
+                postings = null;
+            }
+
+            if (termsEnum is null)
+            {
+                continue;
+            }
+
+            termsEnum.SeekExact(term.Bytes, state);
+            postings = termsEnum.Docs(leaf.AtomicReader.LiveDocs, postings, DocsFlags.FREQS);
+            if (postings is null)
+            {
+                continue;
+            }
+
+            var scorers = sharing.Select(i => similarity.GetSimScorer(weights[i], leaf)).ToArray();
+            for (var d = 0; d < docs.Length; d++)
+            {
+                var target = docs[d] - leaf.DocBase;
+                var current = postings.DocID;
+                if (current < target)
+                {
+                    current = postings.Advance(target);
+                }
+
+                if (current == DocIdSetIterator.NO_MORE_DOCS)
+                {
+                    break;
+                }
+
+                if (current != target)
+                {
+                    continue;
+                }
+
+                var frequency = postings.Freq;
+                for (var k = 0; k < sharing.Count; k++)
+                {
+                    scores[sharing[k]][positions[d]] = scorers[k].Score(target, frequency);
+                }
+            }
         }
     }
 
-    private static double[] ScoreByQuery(IndexSearcher searcher, Query query, List<(AtomicReaderContext Leaf, int[] Docs)> hitsByLeaf, int hitCount)
+    private static double[] ScoreByQuery(IndexSearcher searcher, Query query, List<LeafHits> hitsByLeaf, int hitCount)
     {
         var scores = new double[hitCount];
         Array.Fill(scores, double.NaN);
         var weight = searcher.CreateNormalizedWeight(query);
-        var offset = 0;
-        foreach (var (leaf, docs) in hitsByLeaf)
+        foreach (var (leaf, docs, positions) in hitsByLeaf)
         {
             var scorer = weight.GetScorer(leaf, leaf.AtomicReader.LiveDocs);
             for (var d = 0; scorer is not null && d < docs.Length; d++)
@@ -239,11 +388,9 @@ internal static class MatchExplainer
 
                 if (current == target)
                 {
-                    scores[offset + d] = scorer.GetScore();
+                    scores[positions[d]] = scorer.GetScore();
                 }
             }
-
-            offset += docs.Length;
         }
 
         return scores;
