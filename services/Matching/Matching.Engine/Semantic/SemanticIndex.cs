@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
@@ -45,6 +46,8 @@ internal sealed class SemanticIndex : IDisposable
 
     private readonly Func<Listing, ListingProfile?, string?> _chineseText;
 
+    private readonly ConditionalWeakTable<Listing, Gloss> _glosses = new();
+
     /// <param name="chineseText">The English stand-in a Chinese listing is embedded from (its gloss), or null for none.</param>
     public SemanticIndex(EmbeddingStore store, ITextEmbedder embedder, Func<Listing, ListingProfile?, string?>? chineseText = null)
     {
@@ -76,7 +79,16 @@ internal sealed class SemanticIndex : IDisposable
     {
         if (listing.Language != LanguageDetector.English)
         {
-            return _chineseText(listing, profile);
+            // A gloss means analysing the text: kept with the listing object it was made for (listings are immutable),
+            // so indexing, matching and the service's AwaitsVector check of one listing analyse it once between them.
+            if (_glosses.TryGetValue(listing, out var known))
+            {
+                return known.Text;
+            }
+
+            var gloss = _chineseText(listing, profile);
+            _glosses.AddOrUpdate(listing, new Gloss(gloss));
+            return gloss;
         }
 
         var title = listing.Title.Trim();
@@ -299,4 +311,7 @@ internal sealed class SemanticIndex : IDisposable
             // Disposed.
         }
     }
+
+    // A gloss (or its absence) remembered for one listing object.
+    private sealed record Gloss(string? Text);
 }
