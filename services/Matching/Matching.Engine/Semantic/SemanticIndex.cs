@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
@@ -46,8 +45,6 @@ internal sealed class SemanticIndex : IDisposable
 
     private readonly Func<Listing, ListingProfile?, string?> _chineseText;
 
-    private readonly ConditionalWeakTable<Listing, Gloss> _glosses = new();
-
     /// <param name="chineseText">The English stand-in a Chinese listing is embedded from (its gloss), or null for none.</param>
     public SemanticIndex(EmbeddingStore store, ITextEmbedder embedder, Func<Listing, ListingProfile?, string?>? chineseText = null)
     {
@@ -79,16 +76,7 @@ internal sealed class SemanticIndex : IDisposable
     {
         if (listing.Language != LanguageDetector.English)
         {
-            // A gloss means analysing the text: kept with the listing object it was made for (listings are immutable),
-            // so indexing, matching and the service's AwaitsVector check of one listing analyse it once between them.
-            if (_glosses.TryGetValue(listing, out var known))
-            {
-                return known.Text;
-            }
-
-            var gloss = _chineseText(listing, profile);
-            _glosses.AddOrUpdate(listing, new Gloss(gloss));
-            return gloss;
+            return _chineseText(listing, profile);
         }
 
         var title = listing.Title.Trim();
@@ -311,7 +299,4 @@ internal sealed class SemanticIndex : IDisposable
             // Disposed.
         }
     }
-
-    // A gloss (or its absence) remembered for one listing object.
-    private sealed record Gloss(string? Text);
 }
