@@ -26,12 +26,8 @@ public sealed class ContributionTests : IDisposable
         _temp.Reopen();
         var need = Listings.Need("注塑件冷卻後變形", "我哋啲注塑件冷卻之後翹曲，模具冷卻唔均勻。", language: "zh-Hant");
 
-        using var directory = FSDirectory.Open(_temp.Folder);
-        using var reader = DirectoryReader.Open(directory);
-        var searcher = new IndexSearcher(reader) { Similarity = new BM25Similarity() };
-        using var analyzer = new ListingAnalyzer(DomainGlossary.Embedded);
-        var profiler = new ListingProfiler(analyzer.Analyser, new ConceptMatcher(DomainGlossary.Embedded, analyzer.Analyser));
-        var clauses = QueryPlan.Build(reader, profiler.Profile(need), ListingKind.Need, new DictionaryBridge(analyzer.Analyser), profiler.Concepts);
+        using var plan = Plan.Open(_temp.Folder, need);
+        var (reader, searcher, clauses) = (plan.Reader, plan.Searcher, plan.Clauses);
         var hits = searcher.Search(QueryPlan.ToQuery(clauses), 10).ScoreDocs;
         Assert.True(hits.Length >= 2, $"{hits.Length} hits");
 
@@ -78,12 +74,8 @@ public sealed class ContributionTests : IDisposable
         _temp.Reopen();
         var need = Listings.Need("Housings warp after cooling 注塑件變形", "8% of moulded housings warp after cooling. 模具冷卻唔均勻，翹曲。");
 
-        using var directory = FSDirectory.Open(_temp.Folder);
-        using var reader = DirectoryReader.Open(directory);
-        var searcher = new IndexSearcher(reader) { Similarity = new BM25Similarity() };
-        using var analyzer = new ListingAnalyzer(DomainGlossary.Embedded);
-        var profiler = new ListingProfiler(analyzer.Analyser, new ConceptMatcher(DomainGlossary.Embedded, analyzer.Analyser));
-        var clauses = QueryPlan.Build(reader, profiler.Profile(need), ListingKind.Need, new DictionaryBridge(analyzer.Analyser), profiler.Concepts);
+        using var plan = Plan.Open(_temp.Folder, need);
+        var (reader, searcher, clauses) = (plan.Reader, plan.Searcher, plan.Clauses);
         // The explanations' per-field clauses too, which are scored from the postings either way.
         clauses.AddRange(QueryPlan.FieldClauses(reader, clauses));
         var hits = searcher.Search(QueryPlan.ToQuery(clauses), 10).ScoreDocs;
@@ -102,5 +94,37 @@ public sealed class ContributionTests : IDisposable
         Assert.Contains(fromTerms.Values.SelectMany(x => x), c => c.Clause.Field == ListingDocument.Translated);
         Assert.Contains(fromTerms.Values.SelectMany(x => x), c => c.Clause.Field == ListingDocument.Concepts);
         Assert.Contains(fromTerms.Values.SelectMany(x => x), c => c.Clause.Field == ListingDocument.Title);
+    }
+
+    // The index on disk opened for reading, with BM25, and the need's query clauses as the engine plans them.
+    private sealed class Plan : IDisposable
+    {
+        private readonly FSDirectory _directory;
+        private readonly ListingAnalyzer _analyzer;
+
+        private Plan(string folder, Listing need)
+        {
+            _directory = FSDirectory.Open(folder);
+            Reader = DirectoryReader.Open(_directory);
+            Searcher = new IndexSearcher(Reader) { Similarity = new BM25Similarity() };
+            _analyzer = new ListingAnalyzer(DomainGlossary.Embedded);
+            var profiler = new ListingProfiler(_analyzer.Analyser, new ConceptMatcher(DomainGlossary.Embedded, _analyzer.Analyser));
+            Clauses = QueryPlan.Build(Reader, profiler.Profile(need), ListingKind.Need, new DictionaryBridge(_analyzer.Analyser), profiler.Concepts);
+        }
+
+        public DirectoryReader Reader { get; }
+
+        public IndexSearcher Searcher { get; }
+
+        public List<QueryClause> Clauses { get; }
+
+        public static Plan Open(string folder, Listing need) => new(folder, need);
+
+        public void Dispose()
+        {
+            _analyzer.Dispose();
+            Reader.Dispose();
+            _directory.Dispose();
+        }
     }
 }
