@@ -47,6 +47,9 @@ bash infra/rabbitmq.sh start --node "$RMQ_NODE" --port "$RMQ_PORT" >/dev/null ||
 export MATCHMAKING_LOAD=1 MATCHMAKING_LOAD_REPORT="$REPORT" MATCHMAKING_FAULTS_PORT_BASE=6150
 export MATCHMAKING_FAULTS_POSTGRES="$(sed -n 's/^export MATCHMAKING_TEST_POSTGRES="\(.*\)"$/\1/p' <<<"$pg_line")"
 export MATCHMAKING_FAULTS_RABBITMQ_NODE="$RMQ_NODE" MATCHMAKING_FAULTS_RABBITMQ_PORT="$RMQ_PORT"
+# The servers' own processor time per listing is counted from their pid files.
+export MATCHMAKING_LOAD_POSTGRES_PIDFILE="/tmp/matchmaking-pg-$PG_PORT/data/postmaster.pid"
+export MATCHMAKING_LOAD_RABBITMQ_PIDFILE="${TMPDIR:-/tmp}/matchmaking-rabbitmq-$RMQ_NODE/pid"
 unset MATCHMAKING_TEST_POSTGRES MATCHMAKING_TEST_RABBITMQ
 
 code=0

@@ -92,6 +92,7 @@ public sealed class LoadRun(ITestOutputHelper output)
             // what each listing costs in CPU says where the time goes.
             TimeSpan[] CpuTimes() => processes.Select(p => System.Diagnostics.Process.GetProcessById(p.Pid).TotalProcessorTime).ToArray();
             var cpuBefore = CpuTimes();
+            var serversBefore = ServerCpu.Now();
             var posted = new (Guid Id, DateTimeOffset At)[listings];
             var failures = 0;
             var clock = Stopwatch.StartNew();
@@ -154,7 +155,15 @@ public sealed class LoadRun(ITestOutputHelper output)
             }
 
             var seconds = clock.Elapsed.TotalSeconds;
+
+            // A batch's inbox rows share one processed_at: how well the batch consumers batched under this load.
+            var batches = await matching.ExecuteScalarAsync<int>(
+                """
+                SELECT COUNT(*) FROM (SELECT DISTINCT consumer, processed_at FROM inbox_messages
+                                      WHERE consumer IN ('matching-need-posted', 'matching-technology-published')) b
+                """);
             var cpuAfter = CpuTimes();
+            var servers = ServerCpu.Now().Since(serversBefore, Math.Max(1, applied));
             var cpu = string.Join(' ', processes
                 .Select((p, i) => (p.Service, Cpu: cpuAfter[i] - cpuBefore[i]))
                 .GroupBy(x => x.Service)
@@ -175,7 +184,7 @@ public sealed class LoadRun(ITestOutputHelper output)
             var line = string.Create(CultureInfo.InvariantCulture,
                 $"load replicas={replicas} listings={applied} per_second={applied / seconds:F1} p50_ms={Percentile(0.5):F0} p99_ms={Percentile(0.99):F0} raw_bus_per_second={raw:F0}");
             var detail = string.Create(CultureInfo.InvariantCulture,
-                $"  posted {listings - failures} of {listings} in {postSeconds:F1} s ({(listings - failures) / postSeconds:F1}/s over HTTP), {applied} applied by Matching within {seconds:F1} s; {latencies.Length} listings had a match; {failures} POSTs failed; CPU ms per applied listing: {cpu}");
+                $"  posted {listings - failures} of {listings} in {postSeconds:F1} s ({(listings - failures) / postSeconds:F1}/s over HTTP), {applied} applied by Matching within {seconds:F1} s; {latencies.Length} listings had a match; {failures} POSTs failed; {batches} Matching batches ({applied / (double)Math.Max(1, batches):F1} listings each); CPU ms per applied listing: {cpu} {servers}");
             output.WriteLine(line);
             output.WriteLine(detail);
             if (System.Environment.GetEnvironmentVariable("MATCHMAKING_LOAD_REPORT") is { Length: > 0 } report)
@@ -251,3 +260,61 @@ public sealed class LoadRun(ITestOutputHelper output)
 }
 
 public sealed record LoadPing(int Sequence);
+
+/// <summary>
+/// Processor time of the load run's own PostgreSQL and RabbitMQ servers (their pid files named by load.sh in
+/// MATCHMAKING_LOAD_POSTGRES_PIDFILE and MATCHMAKING_LOAD_RABBITMQ_PIDFILE), from /proc: a server's main process with
+/// the children it has reaped (PostgreSQL's ended backends) and those alive. Without the pid files, nothing is counted.
+/// </summary>
+internal sealed record ServerCpu(long PostgresTicks, long RabbitMqTicks)
+{
+    // USER_HZ, the unit of /proc/<pid>/stat times: 100 on Linux for every architecture .NET runs on.
+    private const double TicksPerMillisecond = 0.1;
+
+    public static ServerCpu Now() => new(Tree(PidFrom("MATCHMAKING_LOAD_POSTGRES_PIDFILE")), Tree(PidFrom("MATCHMAKING_LOAD_RABBITMQ_PIDFILE")));
+
+    /// <summary>"postgres=X rabbitmq=Y": milliseconds per listing since <paramref name="before"/>.</summary>
+    public string Since(ServerCpu before, int listings) => string.Create(CultureInfo.InvariantCulture,
+        $"postgres={(PostgresTicks - before.PostgresTicks) / TicksPerMillisecond / listings:F1} rabbitmq={(RabbitMqTicks - before.RabbitMqTicks) / TicksPerMillisecond / listings:F1}");
+
+    private static int? PidFrom(string variable) =>
+        Environment.GetEnvironmentVariable(variable) is { Length: > 0 } file && File.Exists(file)
+        && int.TryParse(File.ReadLines(file).FirstOrDefault()?.Trim(), CultureInfo.InvariantCulture, out var pid) ? pid : null;
+
+    private static long Tree(int? root)
+    {
+        if (root is null || Stat(root.Value) is not { } own)
+        {
+            return 0;
+        }
+
+        // utime + stime + cutime + cstime of the root, utime + stime of each live child.
+        var total = own[11] + own[12] + own[13] + own[14];
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(directory), CultureInfo.InvariantCulture, out var pid) && pid != root
+                && Stat(pid) is { } child && child[1] == root)
+            {
+                total += child[11] + child[12];
+            }
+        }
+
+        return total;
+    }
+
+    // The numeric fields of /proc/<pid>/stat after the command name (index 0 is the state, so it reads 0): 1 = ppid,
+    // 11..14 = utime, stime, cutime, cstime. Null when the process is gone.
+    private static long[]? Stat(int pid)
+    {
+        try
+        {
+            var text = File.ReadAllText($"/proc/{pid}/stat");
+            return text[(text.LastIndexOf(')') + 2)..].Split(' ')
+                .Select(field => long.TryParse(field, CultureInfo.InvariantCulture, out var value) ? value : 0).ToArray();
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+}
