@@ -40,6 +40,23 @@ public sealed class CommitTests
     }
 
     [Fact]
+    public void A_bulk_write_without_a_commit_is_searchable_at_once_and_on_disk_after_the_next_commit()
+    {
+        using var temp = new TempIndex(new MatchingEngineOptions { CommitInterval = TimeSpan.FromHours(1) });
+        var technology = Listings.Technology("Conformal cooling", "Cooling channels printed in the mould.");
+
+        temp.Index.UpsertMany([technology, Listings.Need("Warped housings", "Housings warp after cooling.")], commit: false);
+
+        Assert.NotNull(temp.Index.Get(technology.Id));
+        Assert.False(temp.Index.Committed);
+        Assert.Equal(0, DocumentsOnDisk(temp.Folder));
+
+        temp.Index.Commit();
+
+        Assert.Equal(2, DocumentsOnDisk(temp.Folder));
+    }
+
+    [Fact]
     public void The_committer_puts_single_writes_on_disk_within_its_interval()
     {
         using var temp = new TempIndex(new MatchingEngineOptions { CommitInterval = TimeSpan.FromMilliseconds(50) });

@@ -134,7 +134,7 @@ public sealed class ReplicaIndex(MatchingDatabase database, IListingIndex index,
 
         if (upserts.Count > 0)
         {
-            index.UpsertMany(upserts);
+            index.UpsertMany(upserts, commit: false);
         }
 
         return changed + upserts.Count;

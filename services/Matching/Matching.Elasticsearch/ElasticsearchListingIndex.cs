@@ -134,7 +134,8 @@ public sealed partial class ElasticsearchListingIndex : IListingIndex
         Bulk([Operation(listing)], refresh: true);
     }
 
-    public void UpsertMany(IEnumerable<Listing> listings)
+    // Elasticsearch makes every acknowledged write durable (its translog), so there is no commit to leave out.
+    public void UpsertMany(IEnumerable<Listing> listings, bool commit = true)
     {
         ArgumentNullException.ThrowIfNull(listings);
         EnsureIndex();

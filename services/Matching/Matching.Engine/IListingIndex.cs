@@ -12,8 +12,12 @@ public interface IListingIndex : IDisposable
     /// <summary>Adds or replaces a listing; visible to the next search when this returns.</summary>
     void Upsert(Listing listing);
 
-    /// <summary>Adds or replaces many listings with one commit.</summary>
-    void UpsertMany(IEnumerable<Listing> listings);
+    /// <summary>
+    /// Adds or replaces many listings, visible to the next search when this returns, with one commit; with
+    /// <paramref name="commit"/> false the commit is left to the index's own schedule, as for <see cref="Upsert"/> (the
+    /// embedded index commits within a second, and <see cref="IReconcilableIndex"/> repairs an unclean stop).
+    /// </summary>
+    void UpsertMany(IEnumerable<Listing> listings, bool commit = true);
 
     void Delete(Guid id);
 

@@ -154,7 +154,7 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
         Write(() => _writer.UpdateDocument(ListingDocument.IdTerm(listing.Id), document), durable: false);
     }
 
-    public void UpsertMany(IEnumerable<Listing> listings)
+    public void UpsertMany(IEnumerable<Listing> listings, bool commit = true)
     {
         ArgumentNullException.ThrowIfNull(listings);
         Write(() =>
@@ -174,7 +174,7 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
                     System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(exception.InnerExceptions[0]).Throw();
                 }
             }
-        }, durable: true);
+        }, durable: commit);
     }
 
     public void Delete(Guid id) => Write(() => _writer.DeleteDocuments(ListingDocument.IdTerm(id)), durable: false);

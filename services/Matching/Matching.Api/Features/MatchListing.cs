@@ -59,8 +59,10 @@ public static class MatchListing
         var previouslyActive = await ActiveMatchesAsync(applied, connection, transaction);
 
         // The index is outside the transaction; an upsert is idempotent, so a retried batch does no harm. Every listing
-        // of the batch is indexed before any is matched, so a need and a technology posted together can meet.
-        index.UpsertMany(applied);
+        // of the batch is indexed before any is matched, so a need and a technology posted together can meet. The
+        // database is the source of truth: the index commits on its own schedule (a commit per batch fsynced every
+        // new file), and at start IndexReconciliation re-applies what a crash kept from the disk.
+        index.UpsertMany(applied, commit: false);
 
         // Queued before any match row is written: SemanticRematch takes a queue row before the match rows too, so the
         // two lock rows in one order.
