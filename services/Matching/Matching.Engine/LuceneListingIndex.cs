@@ -105,6 +105,7 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
             {
                 OpenMode = OpenMode.CREATE_OR_APPEND,
                 Similarity = s_similarity,
+                MergeScheduler = new BackgroundMergeScheduler(),
             });
             NeedsRebuild = WrittenByAnotherVersion(_directory);
             _writer.SetCommitData(new Dictionary<string, string> { [EngineVersionKey] = EngineVersion });
