@@ -58,7 +58,7 @@ public static class MatchingModule
         {
             if (replicated)
             {
-                bus.AddConsumer<MatchingIndexConsumer>().Endpoint(endpoint => endpoint.Name = $"matching-index-{instance}");
+                bus.AddConsumer<MatchingIndexConsumer>(Batching.Configure).Endpoint(endpoint => endpoint.Name = $"matching-index-{instance}");
             }
 
             bus.AddConsumer<MatchingTechnologyPublishedConsumer>(Batching.Configure);

@@ -7,6 +7,7 @@ using Matchmaking.Needs.Contracts;
 using Matchmaking.Research.Contracts;
 using Matchmaking.ServiceDefaults.Hosting;
 using Matchmaking.ServiceDefaults.Messaging;
+using Matchmaking.ServiceDefaults.Storage;
 
 namespace Matchmaking.Matching.Api;
 
@@ -141,51 +142,64 @@ public sealed class ReplicaIndex(MatchingDatabase database, IListingIndex index,
     }
 
     /// <summary>
-    /// One listing event on this replica's own queue: indexes the newest of the event and the database's copy (the
-    /// database may already hold a later state, e.g. the closure of a need whose posting arrives late).
+    /// Listing events on this replica's own queue, a batch of one kind: indexes of each listing the newest of its
+    /// events and the database's copy (the database may already hold a later state, e.g. the closure of a need whose
+    /// posting arrives late), with one query and one index write.
     /// </summary>
-    public async Task ApplyEventAsync(Listing fromEvent, CancellationToken cancellationToken)
+    public async Task ApplyEventsAsync(IReadOnlyList<Listing> fromEvents, CancellationToken cancellationToken)
     {
+        var newest = fromEvents.GroupBy(listing => listing.Id).Select(group => group.MaxBy(listing => listing.UpdatedAt)!).ToList();
+        if (newest.Count == 0)
+        {
+            return;
+        }
+
         await using var connection = await database.OpenAsync(cancellationToken);
-        var stored = await connection.QuerySingleOrDefaultAsync<StoredListing>(new CommandDefinition(
-            $"SELECT {StoredListing.Columns} FROM listings WHERE id = @Id",
-            new { fromEvent.Id },
-            cancellationToken: cancellationToken));
-        var newest = stored is not null && stored.UpdatedAt >= fromEvent.UpdatedAt ? stored.ToListing() : fromEvent;
-        Apply([newest]);
+        var parameters = new DynamicParameters();
+        var stored = (await connection.QueryAsync<StoredListing>(new CommandDefinition(
+            $"SELECT {StoredListing.Columns} FROM listings WHERE id IN ({SqlRows.List(newest.Select(listing => listing.Id).ToList(), parameters)})",
+            parameters,
+            cancellationToken: cancellationToken))).Select(row => row.ToListing()).ToDictionary(listing => listing.Id);
+        Apply(newest.Select(fromEvent =>
+            stored.TryGetValue(fromEvent.Id, out var held) && held.UpdatedAt >= fromEvent.UpdatedAt ? held : fromEvent));
     }
 
     /// <summary>A retirement on this replica's own queue: a closed placeholder, unless the database knows better.</summary>
-    public Task ApplyRetirementAsync(Guid id, ListingKind kind, Guid organisationId, DateTimeOffset occurredAt, CancellationToken cancellationToken) =>
-        ApplyEventAsync(
-            new Listing(id, kind, organisationId, "", "", [], null, null, "en", ListingVisibility.StaffOnly, Open: false, occurredAt),
-            cancellationToken);
+    public static Listing Retired(Guid id, ListingKind kind, Guid organisationId, DateTimeOffset occurredAt) =>
+        new(id, kind, organisationId, "", "", [], null, null, "en", ListingVisibility.StaffOnly, Open: false, occurredAt);
 }
 
-/// <summary>This replica's index updates: every listing event, on a queue of the replica's own.</summary>
+/// <summary>
+/// This replica's index updates: every listing event, on a queue of the replica's own, in batches (one database query
+/// and one index write per batch, as the shared consumers do).
+/// </summary>
 public sealed class MatchingIndexConsumer(ReplicaIndex replica, ConfidentialText confidential) :
-    IConsumer<TechnologyPublished>, IConsumer<TechnologyUpdated>, IConsumer<TechnologyWithdrawn>,
-    IConsumer<NeedPosted>, IConsumer<NeedUpdated>, IConsumer<NeedClosed>
+    IConsumer<Batch<TechnologyPublished>>, IConsumer<Batch<TechnologyUpdated>>, IConsumer<Batch<TechnologyWithdrawn>>,
+    IConsumer<Batch<NeedPosted>>, IConsumer<Batch<NeedUpdated>>, IConsumer<Batch<NeedClosed>>
 {
-    public Task Consume(ConsumeContext<TechnologyPublished> context) =>
-        replica.ApplyEventAsync(MatchListing.FromEvent(context.Message), context.CancellationToken);
+    public Task Consume(ConsumeContext<Batch<TechnologyPublished>> context) =>
+        Apply(context.Message, m => MatchListing.FromEvent(m), context.CancellationToken);
 
-    public Task Consume(ConsumeContext<TechnologyUpdated> context) =>
-        replica.ApplyEventAsync(MatchListing.FromEvent(context.Message), context.CancellationToken);
+    public Task Consume(ConsumeContext<Batch<TechnologyUpdated>> context) =>
+        Apply(context.Message, m => MatchListing.FromEvent(m), context.CancellationToken);
 
-    public Task Consume(ConsumeContext<TechnologyWithdrawn> context) =>
-        replica.ApplyRetirementAsync(context.Message.TechnologyId, ListingKind.Technology, context.Message.OrganisationId,
-            context.Message.OccurredAt, context.CancellationToken);
+    public Task Consume(ConsumeContext<Batch<TechnologyWithdrawn>> context) =>
+        Apply(context.Message, m => ReplicaIndex.Retired(m.TechnologyId, ListingKind.Technology, m.OrganisationId, m.OccurredAt),
+            context.CancellationToken);
 
-    public Task Consume(ConsumeContext<NeedPosted> context) =>
-        replica.ApplyEventAsync(MatchListing.FromEvent(context.Message, confidential), context.CancellationToken);
+    public Task Consume(ConsumeContext<Batch<NeedPosted>> context) =>
+        Apply(context.Message, m => MatchListing.FromEvent(m, confidential), context.CancellationToken);
 
-    public Task Consume(ConsumeContext<NeedUpdated> context) =>
-        replica.ApplyEventAsync(MatchListing.FromEvent(context.Message, confidential), context.CancellationToken);
+    public Task Consume(ConsumeContext<Batch<NeedUpdated>> context) =>
+        Apply(context.Message, m => MatchListing.FromEvent(m, confidential), context.CancellationToken);
 
-    public Task Consume(ConsumeContext<NeedClosed> context) =>
-        replica.ApplyRetirementAsync(context.Message.NeedId, ListingKind.Need, context.Message.OrganisationId,
-            context.Message.OccurredAt, context.CancellationToken);
+    public Task Consume(ConsumeContext<Batch<NeedClosed>> context) =>
+        Apply(context.Message, m => ReplicaIndex.Retired(m.NeedId, ListingKind.Need, m.OrganisationId, m.OccurredAt),
+            context.CancellationToken);
+
+    private Task Apply<T>(Batch<T> batch, Func<T, Listing> listing, CancellationToken cancellationToken)
+        where T : class =>
+        replica.ApplyEventsAsync(batch.Select(m => listing(m.Message)).ToList(), cancellationToken);
 }
 
 /// <summary>
