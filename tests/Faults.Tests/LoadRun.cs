@@ -148,9 +148,8 @@ public sealed class LoadRun(ITestOutputHelper output)
                                       WHERE consumer IN ('matching-need-posted', 'matching-technology-published')) b
                 """);
 
-            // Warm-up, not measured: a process's first minute or so goes largely to the JIT (tiering up the hot
-            // code took about a fifth of Matching's processor time in a profile of the measured run without it), which
-            // a service that runs for days pays once.
+            // Warm-up, not measured (MATCHMAKING_LOAD_WARMUP listings): a process's first listings pay for compiling
+            // its code, opening connections and filling caches, which a service that runs for days pays once.
             var warmupFailures = await PostAsync("WU", new (Guid, DateTimeOffset)[warmup]);
             var warmupClock = Stopwatch.StartNew();
             while (await AppliedAsync() < warmup - warmupFailures && warmupClock.Elapsed < budget)
