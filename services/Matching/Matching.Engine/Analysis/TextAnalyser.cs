@@ -110,6 +110,15 @@ internal sealed class TextAnalyser(
         return false;
     }
 
+    // What both English chains make of the text, whatever MayHoldWords says of it: for the test that holds it to its word.
+    internal List<Token> AnalyseEnglishChains(string fieldName, string text)
+    {
+        var tokens = new List<Token>();
+        AnalyseEnglish(english, fieldName, text, 0, tokens);
+        AnalyseEnglish(englishLight, fieldName, text, 0, tokens);
+        return tokens;
+    }
+
     private static void AnalyseEnglish(Analyzer analyzer, string fieldName, string run, int runStart, List<Token> tokens)
     {
         using var stream = analyzer.GetTokenStream(fieldName, run);
