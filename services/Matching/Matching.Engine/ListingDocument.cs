@@ -183,9 +183,16 @@ internal static class ListingDocument
         };
     }
 
-    /// <summary>An indexed text field whose tokens, analysed already, are replayed by one reused stream.</summary>
+    /// <summary>
+    /// An indexed text field whose tokens, analysed already, are replayed by one reused stream. Indexed with document
+    /// frequencies and term frequencies, without positions: BM25 reads frequencies and field lengths only, no query of
+    /// the engine asks for positions (no phrases or spans), and snippets analyse the stored body afresh. Positions were
+    /// a good part of the inverting, flushing and merging at indexing, and of the index on disk.
+    /// </summary>
     internal sealed class TokenField : Field
     {
+        private static readonly FieldType s_type = Frozen(new FieldType(TextField.TYPE_NOT_STORED) { IndexOptions = IndexOptions.DOCS_AND_FREQS });
+
         private readonly TokenListStream _stream;
 
         public TokenField(string name)
@@ -194,7 +201,13 @@ internal static class ListingDocument
         }
 
         private TokenField(string name, TokenListStream stream)
-            : base(name, stream, TextField.TYPE_NOT_STORED) => _stream = stream;
+            : base(name, stream, s_type) => _stream = stream;
+
+        private static FieldType Frozen(FieldType type)
+        {
+            type.Freeze();
+            return type;
+        }
 
         public TokenField Set(IReadOnlyList<Token> tokens)
         {

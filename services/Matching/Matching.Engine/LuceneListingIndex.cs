@@ -28,8 +28,9 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
     /// The version of the analysis and document layout an index was written with; an index written by another
     /// version reports <see cref="NeedsRebuild"/>, since its terms no longer meet the queries. 6: Chinese listings carry
     /// the key of their gloss's sentence vector, and every listing its own terms for exact scoring (DocumentTerms).
+    /// 7: text fields without positions (the same terms, frequencies and scores; less to write and merge).
     /// </summary>
-    public const string EngineVersion = "6";
+    public const string EngineVersion = "7";
 
     private const string EngineVersionKey = "matchmaking-engine";
 
