@@ -61,51 +61,57 @@ internal static class ListingDocument
         ? (chinese ? "zh:t" : "en:t") + concept.Id.ToString(CultureInfo.InvariantCulture)
         : "s" + concept.Id.ToString(CultureInfo.InvariantCulture);
 
-    public static Document ToDocument(Listing listing, ListingProfile profile, IReadOnlyList<Token> translated)
+    /// <summary>
+    /// The listing as a Lucene document. Its fields are the given thread's <paramref name="fields"/>, set to this listing's
+    /// values: the document is good until the next call with the same fields, which is what Lucene expects of reused
+    /// fields (index it, then build the next). Reusing them spares some fifteen token streams a document, each set up
+    /// with its attributes (which Lucene.NET's attribute factory creates under one process-wide lock).
+    /// </summary>
+    public static Document ToDocument(Listing listing, ListingProfile profile, IReadOnlyList<Token> translated, ReusableFields fields)
     {
         var language = listing.Language ?? LanguageDetector.English;
         var all = AllTokens(profile);
         var document = new Document
         {
-            new StringField(Id, listing.Id.ToString("N"), Field.Store.YES),
-            new StringField(Kind, KindValue(listing.Kind), Field.Store.YES),
-            new StringField(Organisation, listing.OrganisationId.ToString("N"), Field.Store.YES),
-            new StoredField(Title, listing.Title ?? ""),
-            new TextField(Title, new TokenListStream(profile[Title].Tokens)),
-            new StoredField(Body, listing.Body ?? ""),
-            new TextField(Body, new TokenListStream(profile[Body].Tokens)),
-            new TextField(Keywords, new TokenListStream(profile[Keywords].Tokens)),
-            new TextField(All, new TokenListStream(all)),
-            new StringField(Language, language, Field.Store.YES),
-            new SortedDocValuesField(Language, new BytesRef(language)),
-            new StringField(Visibility, listing.Visibility ?? ListingVisibility.Public, Field.Store.YES),
-            new StringField(Open, listing.Open ? Yes : No, Field.Store.YES),
-            new StoredField(UpdatedAt, listing.UpdatedAt.ToString("O", CultureInfo.InvariantCulture)),
-            new NumericDocValuesField(UpdatedAt, listing.UpdatedAt.UtcTicks),
+            fields.Id.Set(listing.Id.ToString("N")),
+            fields.Kind.Set(KindValue(listing.Kind)),
+            fields.Organisation.Set(listing.OrganisationId.ToString("N")),
+            fields.StoredTitle.Set(listing.Title ?? ""),
+            fields.Title.Set(profile[Title].Tokens),
+            fields.StoredBody.Set(listing.Body ?? ""),
+            fields.Body.Set(profile[Body].Tokens),
+            fields.Keywords.Set(profile[Keywords].Tokens),
+            fields.All.Set(all),
+            fields.Language.Set(language),
+            fields.LanguageValue.Set(new BytesRef(language)),
+            fields.Visibility.Set(listing.Visibility ?? ListingVisibility.Public),
+            fields.Open.Set(listing.Open ? Yes : No),
+            fields.StoredUpdatedAt.Set(listing.UpdatedAt.ToString("O", CultureInfo.InvariantCulture)),
+            fields.UpdatedAt.Set(listing.UpdatedAt.UtcTicks),
 
             // Match reads a candidate's ids from doc values: far cheaper than decompressing its stored text.
-            new BinaryDocValuesField(Id, new BytesRef(listing.Id.ToByteArray())),
-            new BinaryDocValuesField(Organisation, new BytesRef(listing.OrganisationId.ToByteArray())),
+            fields.IdValue.Set(new BytesRef(listing.Id.ToByteArray())),
+            fields.OrganisationValue.Set(new BytesRef(listing.OrganisationId.ToByteArray())),
         };
 
-        var scored = new List<(string Field, IReadOnlyList<Token> Tokens)> { (All, all) };
-        foreach (var (field, kind) in new[] { (Concepts, ConceptKind.Term), (Symptoms, ConceptKind.Symptom), (Methods, ConceptKind.Method) })
+        var scored = new List<(string Field, IReadOnlyList<Token> Tokens)>(5) { (All, all) };
+        foreach (var (field, kind) in s_conceptFields)
         {
             var terms = ConceptTokens(profile, kind);
             if (terms.Count > 0)
             {
-                document.Add(new TextField(field, new TokenListStream(terms)));
+                document.Add(fields.Concept(kind).Set(terms));
                 scored.Add((field, terms));
             }
         }
 
         if (translated.Count > 0)
         {
-            document.Add(new TextField(Translated, new TokenListStream(translated)));
+            document.Add(fields.Translated.Set(translated));
             scored.Add((Translated, translated));
         }
 
-        document.Add(new BinaryDocValuesField(Terms, new BytesRef(DocumentTerms.Encode(scored))));
+        document.Add(fields.Terms.Set(new BytesRef(DocumentTerms.Encode(scored))));
 
         foreach (var keyword in listing.Keywords ?? [])
         {
@@ -114,17 +120,100 @@ internal static class ListingDocument
 
         if (!string.IsNullOrEmpty(listing.Sector))
         {
-            document.Add(new StringField(Sector, listing.Sector, Field.Store.YES));
-            document.Add(new SortedDocValuesField(Sector, new BytesRef(listing.Sector)));
+            document.Add(fields.Sector.Set(listing.Sector));
+            document.Add(fields.SectorValue.Set(new BytesRef(listing.Sector)));
         }
 
         if (listing.Trl is { } trl)
         {
-            document.Add(new Int32Field(Trl, trl, Field.Store.YES));
-            document.Add(new NumericDocValuesField(Trl, trl));
+            document.Add(fields.Trl.Set(trl));
+            document.Add(fields.TrlValue.Set((long)trl));
         }
 
         return document;
+    }
+
+    private static readonly (string Field, ConceptKind Kind)[] s_conceptFields =
+        [(Concepts, ConceptKind.Term), (Symptoms, ConceptKind.Symptom), (Methods, ConceptKind.Method)];
+
+    /// <summary>
+    /// One thread's fields of a listing document, reused from one document to the next (see <see cref="ToDocument"/>).
+    /// Not thread-safe: each indexing thread has its own (<see cref="ForThisThread"/>).
+    /// </summary>
+    internal sealed class ReusableFields
+    {
+        [ThreadStatic]
+        private static ReusableFields? t_fields;
+
+        public readonly StringField Id = new(ListingDocument.Id, "", Field.Store.YES);
+        public readonly StringField Kind = new(ListingDocument.Kind, "", Field.Store.YES);
+        public readonly StringField Organisation = new(ListingDocument.Organisation, "", Field.Store.YES);
+        public readonly StoredField StoredTitle = new(ListingDocument.Title, "");
+        public readonly TokenField Title = new(ListingDocument.Title);
+        public readonly StoredField StoredBody = new(ListingDocument.Body, "");
+        public readonly TokenField Body = new(ListingDocument.Body);
+        public readonly TokenField Keywords = new(ListingDocument.Keywords);
+        public readonly TokenField All = new(ListingDocument.All);
+        public readonly StringField Language = new(ListingDocument.Language, "", Field.Store.YES);
+        public readonly SortedDocValuesField LanguageValue = new(ListingDocument.Language, new BytesRef());
+        public readonly StringField Visibility = new(ListingDocument.Visibility, "", Field.Store.YES);
+        public readonly StringField Open = new(ListingDocument.Open, "", Field.Store.YES);
+        public readonly StoredField StoredUpdatedAt = new(ListingDocument.UpdatedAt, "");
+        public readonly NumericDocValuesField UpdatedAt = new(ListingDocument.UpdatedAt, 0L);
+        public readonly BinaryDocValuesField IdValue = new(ListingDocument.Id, new BytesRef());
+        public readonly BinaryDocValuesField OrganisationValue = new(ListingDocument.Organisation, new BytesRef());
+        public readonly TokenField Concepts = new(ListingDocument.Concepts);
+        public readonly TokenField Symptoms = new(ListingDocument.Symptoms);
+        public readonly TokenField Methods = new(ListingDocument.Methods);
+        public readonly TokenField Translated = new(ListingDocument.Translated);
+        public readonly BinaryDocValuesField Terms = new(ListingDocument.Terms, new BytesRef());
+        public readonly StringField Sector = new(ListingDocument.Sector, "", Field.Store.YES);
+        public readonly SortedDocValuesField SectorValue = new(ListingDocument.Sector, new BytesRef());
+        public readonly Int32Field Trl = new(ListingDocument.Trl, 0, Field.Store.YES);
+        public readonly NumericDocValuesField TrlValue = new(ListingDocument.Trl, 0L);
+
+        /// <summary>The calling thread's fields.</summary>
+        public static ReusableFields ForThisThread => t_fields ??= new ReusableFields();
+
+        public TokenField Concept(ConceptKind kind) => kind switch
+        {
+            ConceptKind.Term => Concepts,
+            ConceptKind.Symptom => Symptoms,
+            _ => Methods,
+        };
+    }
+
+    /// <summary>
+    /// An indexed text field whose tokens, analysed already, are replayed by one reused stream. Indexed with document
+    /// frequencies and term frequencies, without positions: BM25 reads frequencies and field lengths only, no query of
+    /// the engine asks for positions (no phrases or spans), and snippets analyse the stored body afresh. Positions were
+    /// a good part of the inverting, flushing and merging at indexing, and of the index on disk.
+    /// </summary>
+    internal sealed class TokenField : Field
+    {
+        private static readonly FieldType s_type = Frozen(new FieldType(TextField.TYPE_NOT_STORED) { IndexOptions = IndexOptions.DOCS_AND_FREQS });
+
+        private readonly TokenListStream _stream;
+
+        public TokenField(string name)
+            : this(name, new TokenListStream([]))
+        {
+        }
+
+        private TokenField(string name, TokenListStream stream)
+            : base(name, stream, s_type) => _stream = stream;
+
+        private static FieldType Frozen(FieldType type)
+        {
+            type.Freeze();
+            return type;
+        }
+
+        public TokenField Set(IReadOnlyList<Token> tokens)
+        {
+            _stream.SetTokens(tokens);
+            return this;
+        }
     }
 
     // Title twice, then keywords and body, each field starting well clear of the last so phrases never span two.
@@ -211,4 +300,36 @@ internal static class ListingDocument
     }
 
     public static ListingKind ParseKind(string value) => value == "technology" ? ListingKind.Technology : ListingKind.Need;
+}
+
+// Sets a reused field's value and hands the field back, for building a document from reused fields.
+internal static class FieldValues
+{
+    public static T Set<T>(this T field, string value)
+        where T : Field
+    {
+        field.SetStringValue(value);
+        return field;
+    }
+
+    public static T Set<T>(this T field, BytesRef value)
+        where T : Field
+    {
+        field.SetBytesValue(value);
+        return field;
+    }
+
+    public static T Set<T>(this T field, long value)
+        where T : Field
+    {
+        field.SetInt64Value(value);
+        return field;
+    }
+
+    public static T Set<T>(this T field, int value)
+        where T : Field
+    {
+        field.SetInt32Value(value);
+        return field;
+    }
 }

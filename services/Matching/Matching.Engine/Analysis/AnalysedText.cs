@@ -13,8 +13,20 @@ internal static class AnalysedText
             word = word[..^2];
         }
 
-        // Keep acronyms (PCB, IoT) as written; ordinary words read better in lower case mid-sentence.
-        var upper = word.Count(char.IsUpper);
-        return upper > 1 ? word : word.ToLowerInvariant();
+        // Keep acronyms (PCB, IoT) as written; ordinary words read better in lower case mid-sentence. Chinese characters
+        // have no case, so a Chinese word is as written.
+        var upper = 0;
+        var caseless = true;
+        foreach (var c in word)
+        {
+            if (char.IsUpper(c))
+            {
+                upper++;
+            }
+
+            caseless &= c is (>= '\u3400' and <= '\u9FFF') or (>= '\uF900' and <= '\uFAFF');
+        }
+
+        return upper > 1 || caseless ? word : word.ToLowerInvariant();
     }
 }

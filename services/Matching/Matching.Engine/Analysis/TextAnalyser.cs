@@ -24,6 +24,10 @@ internal readonly record struct Token(string Term, int Start, int End, int Posit
 internal sealed class TextAnalyser(
     Analyzer english, Analyzer englishLight, Analyzer chinese, ChineseNormaliser normaliser, IReadOnlySet<string> chineseStopWords, Func<string, bool> isWord)
 {
+    // The light chain's tokens of one run, before they are paired with the Porter ones.
+    [ThreadStatic]
+    private static List<Token>? t_light;
+
     public ChineseNormaliser Normaliser => normaliser;
 
     // Appends the tokens of the text to the list; when given, the normalised Chinese runs and where each starts in
@@ -64,11 +68,19 @@ internal sealed class TextAnalyser(
 
     private void AnalyseEnglish(string fieldName, string run, int runStart, List<Token> tokens)
     {
+        // Chinese text is cut into many runs, most of them between its words only punctuation ("，", "。", "、"), of
+        // which the English chains make nothing: those are not run through them.
+        if (!MayHoldWords(run))
+        {
+            return;
+        }
+
         var first = tokens.Count;
         AnalyseEnglish(english, fieldName, run, runStart, tokens);
 
         // The light chain differs only in its stemmer, so its tokens pair up one to one with the Porter ones.
-        var light = new List<Token>();
+        var light = t_light ??= [];
+        light.Clear();
         AnalyseEnglish(englishLight, fieldName, run, runStart, light);
         if (light.Count == tokens.Count - first)
         {
@@ -77,6 +89,34 @@ internal sealed class TextAnalyser(
                 tokens[first + i] = tokens[first + i] with { Light = light[i].Term };
             }
         }
+    }
+
+    // Whether the English tokenizer could find a word in the text: false for text of white space, punctuation, symbols
+    // and control characters from ASCII, General Punctuation, CJK Symbols and Punctuation and the full-width forms,
+    // every one of which (alone, doubled, tripled, and next to "_", ".", "'" or a space) was checked to give no token
+    // (lab program, 2026-11-27; some punctuation of other blocks does make tokens, such as Hebrew geresh, so those
+    // blocks always go through the chain).
+    internal static bool MayHoldWords(string text)
+    {
+        foreach (var c in text)
+        {
+            var block = c < 0x80 || c is (>= '\u2000' and <= '\u206F') or (>= '\u3000' and <= '\u303F') or (>= '\uFF00' and <= '\uFFEF');
+            if (!block || !(char.IsWhiteSpace(c) || char.IsPunctuation(c) || char.IsSymbol(c) || char.IsControl(c)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // What both English chains make of the text, whatever MayHoldWords says of it: for the test that holds it to its word.
+    internal List<Token> AnalyseEnglishChains(string fieldName, string text)
+    {
+        var tokens = new List<Token>();
+        AnalyseEnglish(english, fieldName, text, 0, tokens);
+        AnalyseEnglish(englishLight, fieldName, text, 0, tokens);
+        return tokens;
     }
 
     private static void AnalyseEnglish(Analyzer analyzer, string fieldName, string run, int runStart, List<Token> tokens)

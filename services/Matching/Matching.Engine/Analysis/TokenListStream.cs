@@ -4,9 +4,10 @@ using Lucene.Net.Analysis.TokenAttributes;
 namespace Matchmaking.Matching.Engine.Analysis;
 
 // Replays tokens analysed once already, so a listing is analysed a single time however many fields index its words.
+// A stream can be given the next document's tokens (SetTokens) and replay those, so an indexing thread keeps one.
 internal sealed class TokenListStream : TokenStream
 {
-    private readonly IReadOnlyList<Token> _tokens;
+    private IReadOnlyList<Token> _tokens;
     private readonly ICharTermAttribute _term;
     private readonly IOffsetAttribute _offset;
     private readonly IPositionIncrementAttribute _positionIncrement;
@@ -18,6 +19,12 @@ internal sealed class TokenListStream : TokenStream
         _term = AddAttribute<ICharTermAttribute>();
         _offset = AddAttribute<IOffsetAttribute>();
         _positionIncrement = AddAttribute<IPositionIncrementAttribute>();
+    }
+
+    public void SetTokens(IReadOnlyList<Token> tokens)
+    {
+        _tokens = tokens;
+        _next = 0;
     }
 
     public override void Reset()
