@@ -6,29 +6,22 @@ using Matchmaking.Matching.Engine.Analysis;
 
 namespace Matchmaking.Matching.Engine.Tests;
 
-/// <summary>The index's merges run on one background thread of the writer's own, and nothing is lost by them.</summary>
+/// <summary>
+/// The index's merges run on one background thread of the writer's own, and nothing is lost by them. A scheduler that
+/// dropped merges would leave the writer waiting for them for ever: the timeout turns that into a failure.
+/// </summary>
 public sealed class MergeSchedulerTests
 {
-    [Fact]
-    public void Merges_run_in_the_background_and_keep_every_document()
+    private const int Timeout = 120_000;
+
+    [Fact(Timeout = Timeout)]
+    public Task Merges_run_in_the_background_and_keep_every_document() => Task.Run(() =>
     {
         const int commits = 120;
         using var directory = new RAMDirectory();
-        using var analyzer = new WhitespaceAnalyzer(ListingAnalyzer.Version);
-        var config = new IndexWriterConfig(ListingAnalyzer.Version, analyzer)
+        using (var writer = Writer(directory, mergeFactor: 4))
         {
-            MergeScheduler = new BackgroundMergeScheduler(),
-            MergePolicy = new LogDocMergePolicy { MergeFactor = 4 },
-        };
-        using (var writer = new IndexWriter(directory, config))
-        {
-            // One segment per commit: without merges the index would end with one segment per document.
-            for (var i = 0; i < commits; i++)
-            {
-                writer.AddDocument(new Document { new StringField("id", i.ToString(System.Globalization.CultureInfo.InvariantCulture), Field.Store.YES) });
-                writer.Commit();
-            }
-
+            AddOnePerCommit(writer, commits);
             writer.WaitForMerges();
             writer.Commit();
         }
@@ -36,37 +29,47 @@ public sealed class MergeSchedulerTests
         using var reader = DirectoryReader.Open(directory);
         Assert.Equal(commits, reader.NumDocs);
         Assert.InRange(reader.Leaves.Count, 1, commits / 4);
-    }
+    }, TestContext.Current.CancellationToken);
 
-    [Fact]
-    public void A_writer_disposed_with_merges_pending_still_holds_every_document()
+    [Fact(Timeout = Timeout)]
+    public Task Disposing_the_writer_waits_for_the_merges_it_has_handed_over() => Task.Run(() =>
     {
         const int commits = 60;
         var folder = System.IO.Directory.CreateTempSubdirectory("matchmaking-merges-").FullName;
         try
         {
             using (var directory = FSDirectory.Open(folder))
-            using (var analyzer = new WhitespaceAnalyzer(ListingAnalyzer.Version))
-            using (var writer = new IndexWriter(directory, new IndexWriterConfig(ListingAnalyzer.Version, analyzer)
-                   {
-                       MergeScheduler = new BackgroundMergeScheduler(),
-                       MergePolicy = new LogDocMergePolicy { MergeFactor = 2 },
-                   }))
+            using (var writer = Writer(directory, mergeFactor: 2))
             {
-                for (var i = 0; i < commits; i++)
-                {
-                    writer.AddDocument(new Document { new StringField("id", i.ToString(System.Globalization.CultureInfo.InvariantCulture), Field.Store.YES) });
-                    writer.Commit();
-                }
+                AddOnePerCommit(writer, commits);
             }
 
+            // Disposed without waiting first: the writer's own wait must see the background thread's merges through.
             using var reopened = FSDirectory.Open(folder);
             using var reader = DirectoryReader.Open(reopened);
             Assert.Equal(commits, reader.NumDocs);
+            Assert.InRange(reader.Leaves.Count, 1, commits / 4);
         }
         finally
         {
             System.IO.Directory.Delete(folder, recursive: true);
+        }
+    }, TestContext.Current.CancellationToken);
+
+    private static IndexWriter Writer(Lucene.Net.Store.Directory directory, int mergeFactor) =>
+        new(directory, new IndexWriterConfig(ListingAnalyzer.Version, new WhitespaceAnalyzer(ListingAnalyzer.Version))
+        {
+            MergeScheduler = new BackgroundMergeScheduler(),
+            MergePolicy = new LogDocMergePolicy { MergeFactor = mergeFactor },
+        });
+
+    // One segment per commit: without merges the index would end with one segment per document.
+    private static void AddOnePerCommit(IndexWriter writer, int commits)
+    {
+        for (var i = 0; i < commits; i++)
+        {
+            writer.AddDocument(new Document { new StringField("id", i.ToString(System.Globalization.CultureInfo.InvariantCulture), Field.Store.YES) });
+            writer.Commit();
         }
     }
 }

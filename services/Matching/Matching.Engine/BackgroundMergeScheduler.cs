@@ -8,8 +8,10 @@ namespace Matchmaking.Matching.Engine;
 /// Lucene's default, the ConcurrentMergeScheduler, starts a new thread for every merge. Each thread that reads a
 /// segment registers with Lucene.NET's per-thread reader state (DisposableThreadLocal), and when the thread ends a
 /// finalizer walks all of that state. The Matching service reopens its searcher for every batch of listings, which makes
-/// a small segment and, every second or two, a merge: in a CPU trace of <c>infra/load.sh</c> those finalizers took about
-/// a fifth of the service's processor time. One thread that lives as long as the writer registers once.
+/// a small segment and, every second or two, a merge: dotnet-trace's thread-time samples of <c>infra/load.sh</c> put
+/// about a fifth of the service's time in those finalizers, a figure a later CPU profile (perf) could not confirm, and
+/// the processor time per listing did not move beyond the noise of a loaded machine. One thread that lives as long as
+/// the writer registers once, and no merge thread is started and torn down every second or two.
 /// </para>
 /// <para>
 /// A writer never waits for a merge (as with the default); merges that fall behind leave more, smaller segments until
