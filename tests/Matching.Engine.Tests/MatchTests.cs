@@ -177,6 +177,30 @@ public sealed class MatchTests : IDisposable
     }
 
     [Fact]
+    public void A_shared_words_score_goes_to_the_fields_it_sits_in_as_often_as_it_stands_in_the_scored_text()
+    {
+        // "kalman" stands three times in the technology's scored text: twice for its title, once for its body.
+        Index.UpsertMany(
+        [
+            Listings.Technology("Kalman filter", "A Kalman filter for lithium cells."),
+            Listings.Technology("Lithium cells", "State of charge by a Kalman filter.", keywords: ["battery"]),
+        ]);
+
+        var candidates = Index.Match(Listings.Need("Kalman", "Kalman"), 10);
+
+        var titleAndBody = candidates.Single(c => c.Explanation.Features["title"] > 0).Explanation.Features;
+        Assert.Equal(2.0, titleAndBody["title"] / titleAndBody["body"], 6);
+        Assert.Equal(0, titleAndBody["keywords"]);
+        var bodyOnly = candidates.Single(c => c.Explanation.Features["title"] == 0).Explanation;
+        Assert.True(bodyOnly.Features["body"] > 0);
+        Assert.Equal(0, bodyOnly.Features["keywords"]);
+        Assert.Contains("in summary", bodyOnly.Summary);
+
+        var keywords = Index.Match(Listings.Need("Battery", "Battery"), 10);
+        Assert.True(Assert.Single(keywords).Explanation.Features["keywords"] > 0);
+    }
+
+    [Fact]
     public void A_need_explained_to_a_technology_calls_its_body_the_problem()
     {
         var technology = CoolingTechnology();

@@ -322,7 +322,7 @@ public sealed partial class ElasticsearchListingIndex : IListingIndex
                 x.Facts.Id,
                 x.Facts.Organisation,
                 x.Score,
-                MatchExplainer.Explain(listing, x.Facts, candidateKind, x.Features, weights, contributions[x.Key], fieldContributions[x.Key]),
+                MatchExplainer.Explain(listing, x.Facts, candidateKind, x.Features, weights, contributions[x.Key], MatchExplainer.FieldShares(fieldContributions[x.Key])),
                 x.Features))
             .ToList();
     }

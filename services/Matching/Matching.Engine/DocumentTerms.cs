@@ -14,13 +14,16 @@ namespace Matchmaking.Matching.Engine;
 // integers (7 bits a byte, low bits first).
 internal static class DocumentTerms
 {
-    public const byte Format = 1;
+    // 2: the title's and the keywords' terms kept too.
+    public const byte Format = 2;
 
-    // The fields the match query's term clauses search; the per-field copies (title, body, keywords) serve
-    // explanations and are scored from their postings.
+    // The fields the match query's term clauses search, then the title's and the keywords' terms, which no query
+    // searches (they are not indexed): with All's they tell which field a shared word sits in, for explanations
+    // (the body's share is the rest of All's, see MatchExplainer.FieldShares).
     public static readonly string[] Fields =
     [
         ListingDocument.All, ListingDocument.Translated, ListingDocument.Concepts, ListingDocument.Symptoms, ListingDocument.Methods,
+        ListingDocument.Title, ListingDocument.Keywords,
     ];
 
     public static int FieldNumber(string field) => Array.IndexOf(Fields, field);

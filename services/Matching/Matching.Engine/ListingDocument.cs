@@ -26,7 +26,8 @@ internal static class ListingDocument
 
     // All text in one field, the title counted twice: BM25 over one field with a weighted title (BM25F in effect)
     // ranks better than adding up per-field BM25 scores, whose saturation and length norms work against each other
-    // (SciFact nDCG@10 0.696 against 0.663). The per-field copies serve search filters, snippets and explanations.
+    // (SciFact nDCG@10 0.696 against 0.663). Title, body and keywords are stored, not indexed: which of them a shared
+    // word sits in is read from the document's own terms (DocumentTerms), and snippets analyse the stored body afresh.
     public const string All = "all";
 
     // Glossary concepts found in the listing: bilingual terms, symptoms and methods, by glossary row.
@@ -46,7 +47,8 @@ internal static class ListingDocument
 
     public static readonly string[] TextFields = [Title, Body, Keywords];
 
-    private const int TitleRepeats = 2;
+    // How many times the title's tokens stand in All.
+    public const int TitleRepeats = 2;
 
     private static readonly ISet<string> s_idFields = new HashSet<string> { Id, Organisation };
 
@@ -77,10 +79,7 @@ internal static class ListingDocument
             fields.Kind.Set(KindValue(listing.Kind)),
             fields.Organisation.Set(listing.OrganisationId.ToString("N")),
             fields.StoredTitle.Set(listing.Title ?? ""),
-            fields.Title.Set(profile[Title].Tokens),
             fields.StoredBody.Set(listing.Body ?? ""),
-            fields.Body.Set(profile[Body].Tokens),
-            fields.Keywords.Set(profile[Keywords].Tokens),
             fields.All.Set(all),
             fields.Language.Set(language),
             fields.LanguageValue.Set(new BytesRef(language)),
@@ -94,7 +93,10 @@ internal static class ListingDocument
             fields.OrganisationValue.Set(new BytesRef(listing.OrganisationId.ToByteArray())),
         };
 
-        var scored = new List<(string Field, IReadOnlyList<Token> Tokens)>(5) { (All, all) };
+        var scored = new List<(string Field, IReadOnlyList<Token> Tokens)>(7)
+        {
+            (All, all), (Title, profile[Title].Tokens), (Keywords, profile[Keywords].Tokens),
+        };
         foreach (var (field, kind) in s_conceptFields)
         {
             var terms = ConceptTokens(profile, kind);
@@ -149,10 +151,7 @@ internal static class ListingDocument
         public readonly StringField Kind = new(ListingDocument.Kind, "", Field.Store.YES);
         public readonly StringField Organisation = new(ListingDocument.Organisation, "", Field.Store.YES);
         public readonly StoredField StoredTitle = new(ListingDocument.Title, "");
-        public readonly TokenField Title = new(ListingDocument.Title);
         public readonly StoredField StoredBody = new(ListingDocument.Body, "");
-        public readonly TokenField Body = new(ListingDocument.Body);
-        public readonly TokenField Keywords = new(ListingDocument.Keywords);
         public readonly TokenField All = new(ListingDocument.All);
         public readonly StringField Language = new(ListingDocument.Language, "", Field.Store.YES);
         public readonly SortedDocValuesField LanguageValue = new(ListingDocument.Language, new BytesRef());

@@ -30,7 +30,7 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
     /// the key of their gloss's sentence vector, and every listing its own terms for exact scoring (DocumentTerms).
     /// 7: text fields without positions (the same terms, frequencies and scores; less to write and merge).
     /// </summary>
-    public const string EngineVersion = "7";
+    public const string EngineVersion = "8";
 
     private const string EngineVersionKey = "matchmaking-engine";
 
@@ -253,7 +253,7 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
                 }
 
                 query = QueryPlan.ToQuery(clauses);
-                highlight = QueryPlan.ToQuery(QueryPlan.FieldClauses(searcher.IndexReader, clauses).Where(clause => clause.Field == ListingDocument.Body));
+                highlight = BodyHighlight(clauses);
             }
             else
             {
@@ -366,21 +366,15 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
                 .Take(top)
                 .ToList();
 
-            // Which fields the shared words sit in, for the words the returned candidates share only.
-            var shared = ranked
-                .SelectMany(x => contributions[x.Hit.Doc])
-                .Where(c => c.Clause.Kind == ClauseKind.Text && c.Score > 0)
-                .Select(c => c.Clause)
-                .DistinctBy(c => c.Term, StringComparer.Ordinal);
-            var fieldClauses = QueryPlan.FieldClauses(reader, shared);
-            var fieldContributions = MatchExplainer.Contributions(searcher, fieldClauses, ranked.Select(x => x.Hit).ToList());
+            // Which fields the shared words sit in, for the returned candidates only.
+            var fieldShares = MatchExplainer.FieldShares(reader, ranked.Select(x => x.Hit.Doc).ToList(), contributions);
             return ranked
                 .Select(x => new MatchCandidate(
                     x.Facts.Id,
                     x.Facts.Organisation,
                     x.Score,
                     SemanticFusion.Explain(
-                        MatchExplainer.Explain(listing, x.Facts, candidateKind, x.Features, weights, contributions[x.Hit.Doc], fieldContributions[x.Hit.Doc]),
+                        MatchExplainer.Explain(listing, x.Facts, candidateKind, x.Features, weights, contributions[x.Hit.Doc], fieldShares[x.Hit.Doc]),
                         x.Features.Semantic,
                         glossed: listing.Language != LanguageDetector.English || x.Facts.Language != LanguageDetector.English),
                     x.Features))
@@ -515,6 +509,19 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
         {
             _lifetime.ExitWriteLock();
         }
+    }
+
+    // The search's own words as a query on the body, for the highlighter, which reads only its terms and their weights
+    // and finds them in the stored body analysed afresh (the body is not indexed on its own).
+    private static BooleanQuery BodyHighlight(IEnumerable<QueryClause> clauses)
+    {
+        var query = new BooleanQuery();
+        foreach (var clause in clauses.Where(clause => clause.Kind == ClauseKind.Text).DistinctBy(clause => clause.Term, StringComparer.Ordinal))
+        {
+            query.Add(new TermQuery(new Term(ListingDocument.Body, clause.Term)) { Boost = (float)clause.Weight }, Occur.SHOULD);
+        }
+
+        return query;
     }
 
     private static Query SearchFilter(SearchRequest request)

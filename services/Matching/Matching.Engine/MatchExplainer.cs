@@ -177,6 +177,93 @@ internal static class MatchExplainer
         return result;
     }
 
+    /// <summary>
+    /// Each hit's own-word score split over its title, keywords and body, for explanations: a shared word's score (on
+    /// All) goes to each field in proportion to the occurrences that field puts into All, where the title stands
+    /// <see cref="ListingDocument.TitleRepeats"/> times and the keywords and body once. The title's and keywords'
+    /// counts come from the hit's own terms (DocumentTerms); the body has the rest. A hit without them (indexed in an
+    /// older format) credits the body with everything.
+    /// </summary>
+    public static Dictionary<int, Dictionary<string, double>> FieldShares(
+        IndexReader reader, IReadOnlyList<int> docs, IReadOnlyDictionary<int, List<(QueryClause Clause, double Score)>> contributions)
+    {
+        var all = DocumentTerms.FieldNumber(ListingDocument.All);
+        var title = DocumentTerms.FieldNumber(ListingDocument.Title);
+        var keywords = DocumentTerms.FieldNumber(ListingDocument.Keywords);
+        var leaves = reader.Leaves;
+        var scratch = new BytesRef();
+        var result = new Dictionary<int, Dictionary<string, double>>(docs.Count);
+        Span<char> buffer = stackalloc char[128];
+        foreach (var doc in docs)
+        {
+            var shares = ListingDocument.TextFields.ToDictionary(field => field, _ => 0.0, StringComparer.Ordinal);
+            result[doc] = shares;
+            var scores = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var (clause, score) in contributions[doc])
+            {
+                if (clause.Kind == ClauseKind.Text && clause.Field == ListingDocument.All && score > 0)
+                {
+                    scores[clause.Term] = scores.GetValueOrDefault(clause.Term) + score;
+                }
+            }
+
+            if (scores.Count == 0)
+            {
+                continue;
+            }
+
+            var leaf = leaves[ReaderUtil.SubIndex(doc, leaves)];
+            var values = leaf.AtomicReader.GetBinaryDocValues(ListingDocument.Terms);
+            values?.Get(doc - leaf.DocBase, scratch);
+            var data = values is null ? default : scratch.Bytes.AsSpan(scratch.Offset, scratch.Length);
+            if (!DocumentTerms.Readable(data))
+            {
+                shares[ListingDocument.Body] = scores.Values.Sum();
+                continue;
+            }
+
+            // Occurrences in All, in the title and in the keywords, per shared word.
+            var counts = scores.Keys.ToDictionary(term => term, _ => new int[3], StringComparer.Ordinal);
+            var lookup = counts.GetAlternateLookup<ReadOnlySpan<char>>();
+            var terms = DocumentTerms.Read(data);
+            while (terms.MoveNext())
+            {
+                var slot = terms.Field == all ? 0 : terms.Field == title ? 1 : terms.Field == keywords ? 2 : -1;
+                if (slot < 0)
+                {
+                    continue;
+                }
+
+                var bytes = terms.Term;
+                var chars = bytes.Length <= buffer.Length ? buffer : new char[bytes.Length];
+                if (lookup.TryGetValue(chars[..Encoding.UTF8.GetChars(bytes, chars)], out var count))
+                {
+                    count[slot] = terms.Frequency;
+                }
+            }
+
+            foreach (var (term, score) in scores)
+            {
+                var count = counts[term];
+                var inAll = Math.Max(1, count[0]);
+                var inTitle = Math.Min(inAll, ListingDocument.TitleRepeats * count[1]);
+                var inKeywords = Math.Min(inAll - inTitle, count[2]);
+                shares[ListingDocument.Title] += score * inTitle / inAll;
+                shares[ListingDocument.Keywords] += score * inKeywords / inAll;
+                shares[ListingDocument.Body] += score * (inAll - inTitle - inKeywords) / inAll;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Per text field, the scores of the given per-field clauses in it (an index that scores its fields apart).</summary>
+    public static Dictionary<string, double> FieldShares(IReadOnlyList<(QueryClause Clause, double Score)> fieldContributions) =>
+        ListingDocument.TextFields.ToDictionary(
+            field => field,
+            field => fieldContributions.Where(c => c.Clause.Field == field).Sum(c => c.Score),
+            StringComparer.Ordinal);
+
     // A segment's hits: their doc ids (ascending) and their places in the score arrays.
     private sealed record LeafHits(AtomicReaderContext Leaf, int[] Docs, int[] Positions);
 
@@ -431,18 +518,15 @@ internal static class MatchExplainer
         RankingFeatures features,
         RankingWeights weights,
         IReadOnlyList<(QueryClause Clause, double Score)> contributions,
-        IReadOnlyList<(QueryClause Clause, double Score)> fieldContributions)
+        IReadOnlyDictionary<string, double> byField)
     {
-        // The shared words' contribution, split over the candidate's fields in proportion to how they score there.
-        var byField = ListingDocument.TextFields.ToDictionary(
-            field => field,
-            field => fieldContributions.Where(c => c.Clause.Field == field).Sum(c => c.Score));
+        // The shared words' contribution, split over the candidate's fields in proportion to their shares (FieldShares).
         var fieldTotal = byField.Values.Sum();
         var text = weights.Text * features.Text;
         var contributionsByFeature = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var field in ListingDocument.TextFields)
         {
-            contributionsByFeature[field] = fieldTotal > 0 ? text * byField[field] / fieldTotal : field == ListingDocument.Body ? text : 0;
+            contributionsByFeature[field] = fieldTotal > 0 ? text * byField.GetValueOrDefault(field) / fieldTotal : field == ListingDocument.Body ? text : 0;
         }
 
         contributionsByFeature["glossary"] = weights.Glossary * features.Glossary;
