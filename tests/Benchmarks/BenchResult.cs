@@ -24,7 +24,7 @@ public sealed record Latency(int Count, double P50Ms, double P95Ms, double P99Ms
 
 /// <summary>What one size measured.</summary>
 /// <param name="Size">Listings of each side: the index holds twice as many.</param>
-/// <param name="IndexPerSecond">Bulk <c>UpsertMany</c> into a fresh on-disk index, commit included, generation excluded.</param>
+/// <param name="IndexPerSecond">Bulk <c>UpsertMany</c> into a fresh on-disk index, the commits each second and the final one included, generation excluded.</param>
 /// <param name="IndexCpuMsPerListing">The process's CPU time (every thread: analysis, inverting, flushing, merging) over the bulk load, per listing.</param>
 /// <param name="IndexBytes">The index folder on disk after the bulk load.</param>
 /// <param name="UpsertPerSecond">One listing per <c>Upsert</c> (a near-real-time refresh each; the committer commits every second), on the loaded index.</param>

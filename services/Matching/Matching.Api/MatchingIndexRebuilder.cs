@@ -40,12 +40,16 @@ public sealed class MatchingIndexRebuilder(MatchingDatabase database, IListingIn
                 break;
             }
 
-            index.UpsertMany(batch.Select(row => row.ToListing()));
+            // Not committed batch by batch: the embedded index's committer commits every second meanwhile, as it does
+            // for the listing consumers, and a rebuild cut short is completed by the reconciliation at the next start
+            // (IReconcilableIndex). A commit per batch stalled the rebuild on a flush and an fsync every 500 listings.
+            index.UpsertMany(batch.Select(row => row.ToListing()), commit: false);
             indexed += batch.Count;
             after = batch[^1].Id.ToString("D");
             progress?.Report($"Indexed {indexed} of {total} listings");
         }
 
+        (index as IReconcilableIndex)?.Commit();
         progress?.Report($"Matching index rebuilt: {indexed} listings");
         return indexed;
     }

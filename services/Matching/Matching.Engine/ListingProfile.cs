@@ -21,12 +21,27 @@ internal sealed record ListingProfile(IReadOnlyList<ProfiledField> Fields, IRead
 {
     public ProfiledField this[string field] => Fields.First(f => f.Field == field);
 
-    // Whether a glossary term covers the token: its translation is then the glossary's, not the dictionary's guess.
-    public bool InGlossaryTerm(string field, Token token)
+    // Where the field's glossary terms stand. A token they cover (Covers) is translated by the glossary, not by the
+    // dictionary's guess.
+    public (int Start, int End)[] GlossaryTermSpans(string field)
     {
+        var spans = new List<(int Start, int End)>();
         foreach (var hit in Concepts)
         {
-            if (hit.Concept.Kind == ConceptKind.Term && hit.Field == field && hit.Start <= token.Start && token.End <= hit.End)
+            if (hit.Concept.Kind == ConceptKind.Term && hit.Field == field)
+            {
+                spans.Add((hit.Start, hit.End));
+            }
+        }
+
+        return [.. spans];
+    }
+
+    public static bool Covers((int Start, int End)[] spans, Token token)
+    {
+        foreach (var (start, end) in spans)
+        {
+            if (start <= token.Start && token.End <= end)
             {
                 return true;
             }

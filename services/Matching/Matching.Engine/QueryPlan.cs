@@ -108,9 +108,10 @@ internal static class QueryPlan
         var tokens = new List<Token>();
         foreach (var field in profile.Fields)
         {
+            var glossed = profile.GlossaryTermSpans(field.Field);
             foreach (var token in field.Tokens)
             {
-                if (token.Part || profile.InGlossaryTerm(field.Field, token))
+                if (token.Part || ListingProfile.Covers(glossed, token))
                 {
                     continue;
                 }
@@ -118,11 +119,11 @@ internal static class QueryPlan
                 var translations = token.Chinese
                     ? dictionary.ToEnglish(token.Term, field.Written(token))
                     : dictionary.ToChinese(AnalysedText.Surface(field.Text, token.Start, token.End).ToLowerInvariant());
-                foreach (var translation in translations.Take(3))
+                for (var i = 0; i < translations.Length && i < 3; i++)
                 {
-                    if (translation.Weight >= ReverseThreshold)
+                    if (translations[i].Weight >= ReverseThreshold)
                     {
-                        tokens.Add(new Token(translation.Term, 0, 0, 1, !token.Chinese));
+                        tokens.Add(new Token(translations[i].Term, 0, 0, 1, !token.Chinese));
                     }
                 }
             }
@@ -137,9 +138,10 @@ internal static class QueryPlan
         foreach (var field in profile.Fields)
         {
             var boost = SourceWeights[field.Field];
+            var spans = profile.GlossaryTermSpans(field.Field);
             foreach (var token in field.Tokens)
             {
-                var glossed = profile.InGlossaryTerm(field.Field, token);
+                var glossed = ListingProfile.Covers(spans, token);
                 var weight = token.Part ? boost * PartWeight : boost;
                 mass[token.Term] = mass.TryGetValue(token.Term, out var seen)
                     ? (seen.Surface, seen.Mass + weight, seen.Order, seen.Chinese, seen.Glossed && glossed, seen.Written)
