@@ -68,10 +68,6 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
     private readonly MatchingEngineOptions _options;
     private readonly ListingAnalyzer _analyzer;
     private readonly ListingProfiler _profiler;
-
-    // Enough for the service's largest batch (Batching: 50 events), so each listing of a batch is matched with the
-    // profile it was indexed with.
-    private readonly RecentProfiles _recent = new(capacity: 256);
     private readonly DictionaryBridge _dictionary;
     private RankingWeights _weights;
     private readonly LuceneDirectory _directory;
@@ -127,7 +123,7 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
             }
 
             var gloss = new ChineseGloss(_dictionary, _profiler.Concepts);
-            _semantic = SemanticIndex.Open(_options, directoryPath, (listing, profile) => gloss.Of(profile ?? ProfileOf(listing)));
+            _semantic = SemanticIndex.Open(_options, directoryPath, (listing, profile) => gloss.Of(profile ?? _profiler.Profile(listing)));
             if (_semantic is not null)
             {
                 var searcher = _searchers.Acquire();
@@ -305,7 +301,7 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
         }
 
         _semantic?.Touch();
-        var profile = ProfileOf(listing);
+        var profile = _profiler.Profile(listing);
         var weights = Weights;
         return Read<IReadOnlyList<MatchCandidate>>(searcher =>
         {
@@ -416,15 +412,11 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
     private Document ToDocument(Listing listing)
     {
         var profile = _profiler.Profile(listing);
-        _recent.Add(listing, profile);
         var document = ListingDocument.ToDocument(
             listing, profile, QueryPlan.DocumentTranslations(profile, _dictionary), ListingDocument.ReusableFields.ForThisThread);
         _semantic?.Prepare(listing, profile, document);
         return document;
     }
-
-    // The listing analysed: as it was indexed, if it was among the last indexed, else afresh.
-    private ListingProfile ProfileOf(Listing listing) => _recent.Get(listing) ?? _profiler.Profile(listing);
 
     private RankingFeatures Features(
         Listing listing, CandidateFacts candidate, (double Text, double Glossary, double Dictionary, double Symptoms) text, DateTimeOffset now)
