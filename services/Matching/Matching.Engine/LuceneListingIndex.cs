@@ -28,7 +28,9 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
     /// The version of the analysis and document layout an index was written with; an index written by another
     /// version reports <see cref="NeedsRebuild"/>, since its terms no longer meet the queries. 6: Chinese listings carry
     /// the key of their gloss's sentence vector, and every listing its own terms for exact scoring (DocumentTerms).
-    /// 7: text fields without positions (the same terms, frequencies and scores; less to write and merge).
+    /// 7: text fields without positions (the same terms, frequencies and scores; less to write and merge). 8: title,
+    /// body and keywords stored but no longer indexed beside All; the listing's own terms keep the title's and the
+    /// keywords' (DocumentTerms format 2), for explanations.
     /// </summary>
     public const string EngineVersion = "8";
 

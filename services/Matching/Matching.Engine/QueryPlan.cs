@@ -269,10 +269,8 @@ internal static class QueryPlan
     }
 
     // Per-field twins of the given own-word clauses, scored for explanations only: they tell which of the
-    // candidate's fields a shared word sits in.
-    public static List<QueryClause> FieldClauses(IndexReader reader, IEnumerable<QueryClause> clauses) =>
-        FieldClauses(new ReaderTermSource(reader), clauses);
-
+    // candidate's fields a shared word sits in, in an index whose text fields are indexed apart (Elasticsearch's; the
+    // Lucene index reads that from each candidate's own terms, MatchExplainer.FieldShares).
     public static List<QueryClause> FieldClauses(ITermSource reader, IEnumerable<QueryClause> clauses)
     {
         var result = new List<QueryClause>();
