@@ -252,7 +252,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         _log = Path.Combine(Path.GetTempPath(), $"matchmaking-faults-{service.ToLowerInvariant()}-{port}.log");
     }
 
-    private static readonly string s_contentRoot = Directory.CreateTempSubdirectory("matchmaking-service-root-").FullName;
+    // One empty folder for every run (nothing is written there), rather than a new one each run left behind.
+    private static readonly string s_contentRoot = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "matchmaking-service-root")).FullName;
 
     public int Port { get; }
 
