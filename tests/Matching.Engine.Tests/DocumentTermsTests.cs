@@ -122,7 +122,7 @@ public sealed class DocumentTermsTests
                 Assert.Null(leaf.AtomicReader.GetTerms(ListingDocument.Keywords));
                 var titled = kept.Where(x => x.Key.Item1 == ListingDocument.Title).ToList();
                 Assert.NotEmpty(titled);
-                foreach (var ((field, term), frequency) in kept.Where(x => x.Key.Item1 is ListingDocument.Title or ListingDocument.Keywords))
+                foreach (var ((field, term), _) in kept.Where(x => x.Key.Item1 is ListingDocument.Title or ListingDocument.Keywords))
                 {
                     var inTitle = kept.GetValueOrDefault((ListingDocument.Title, term));
                     var inKeywords = kept.GetValueOrDefault((ListingDocument.Keywords, term));

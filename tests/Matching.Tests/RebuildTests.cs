@@ -40,6 +40,9 @@ public abstract class RebuildTests(Setup setup) : MatchingTests(setup)
         // deleted document until a merge, so they differ in the last digits while the ranking is the same.
         Assert.Equal(4, indexed);
         Assert.NotEmpty(progress);
+
+        // The rebuild leaves its batches' commits to the index's committer and commits once at the end: all of it is on disk.
+        Assert.True(Assert.IsType<LuceneListingIndex>(Matching.Index).Committed);
         for (var i = 0; i < queries.Length; i++)
         {
             var rebuilt = await SearchAsync(staff, queries[i]);
