@@ -89,51 +89,87 @@ public sealed class LoadRun(ITestOutputHelper output)
                 "battery packs overheat when charged fast", "die cast aluminium parts show porosity",
             ];
 
-            // Posts listings prefix00000.. (even: technologies to Research, odd: needs to Needs), 16 at a time; records
-            // each one's id and the moment of its POST; returns how many POSTs failed.
+            // Posts listing i of prefix (prefix00000..; even: a technology to Research, odd: a need to Needs); returns its
+            // id and the moment of its POST, or null when the POST failed.
+            async Task<(Guid Id, DateTimeOffset At)?> PostOneAsync(string prefix, int i, CancellationToken ct)
+            {
+                var theme = themes[i % themes.Length];
+                var code = $"{prefix}{i / 2:D5}";
+                var at = DateTimeOffset.UtcNow;
+                using var response = i % 2 == 0
+                    ? await university.PostAsJsonAsync(new Uri(research[i / 2 % research.Length].BaseAddress, "api/technologies"), new
+                    {
+                        title = $"A process for {code} parts that stops: {theme}",
+                        summary = $"Our method for {code} components prevents the defect where {theme}.",
+                        sector = "plastics",
+                        keywords = new[] { code, "process" },
+                        trl = 6,
+                        licenceModels = new[] { "non-exclusive" },
+                    }, ct)
+                    : await enterprise.PostAsJsonAsync(new Uri(needs[i / 2 % needs.Length].BaseAddress, "api/needs"), new
+                    {
+                        title = $"Our {code} products: {theme}",
+                        problem = $"On our {code} line {theme}, and we scrap part of the output.",
+                        sector = "plastics",
+                        keywords = new[] { code, "scrap" },
+                        minTrl = 4,
+                        visibility = "public",
+                    }, ct);
+                return response.StatusCode == HttpStatusCode.Created
+                    ? ((await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetGuid(), at)
+                    : null;
+            }
+
+            // Posts posted.Length listings of prefix, 16 at a time (as fast as the services take them), recording each
+            // one's id and POST moment; returns how many POSTs failed.
             async Task<int> PostAsync(string prefix, (Guid Id, DateTimeOffset At)[] posted)
             {
                 var failed = 0;
                 await Parallel.ForEachAsync(Enumerable.Range(0, posted.Length), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = Ct },
                     async (i, ct) =>
                     {
-                        var theme = themes[i % themes.Length];
-                        var code = $"{prefix}{i / 2:D5}";
-                        var at = DateTimeOffset.UtcNow;
-                        HttpResponseMessage response;
-                        if (i % 2 == 0)
+                        if (await PostOneAsync(prefix, i, ct) is { } done)
                         {
-                            response = await university.PostAsJsonAsync(new Uri(research[i / 2 % research.Length].BaseAddress, "api/technologies"), new
-                            {
-                                title = $"A process for {code} parts that stops: {theme}",
-                                summary = $"Our method for {code} components prevents the defect where {theme}.",
-                                sector = "plastics",
-                                keywords = new[] { code, "process" },
-                                trl = 6,
-                                licenceModels = new[] { "non-exclusive" },
-                            }, ct);
+                            posted[i] = done;
                         }
                         else
                         {
-                            response = await enterprise.PostAsJsonAsync(new Uri(needs[i / 2 % needs.Length].BaseAddress, "api/needs"), new
-                            {
-                                title = $"Our {code} products: {theme}",
-                                problem = $"On our {code} line {theme}, and we scrap part of the output.",
-                                sector = "plastics",
-                                keywords = new[] { code, "scrap" },
-                                minTrl = 4,
-                                visibility = "public",
-                            }, ct);
+                            Interlocked.Increment(ref failed);
                         }
+                    });
+                return failed;
+            }
 
-                        if (response.StatusCode != HttpStatusCode.Created)
+            // The same at a fixed rate: listing i is posted at i / perSecond seconds, whether or not earlier POSTs have
+            // returned (an open loop, as independent users post), so the latency measured is not bounded by the client.
+            async Task<int> PaceAsync(string prefix, (Guid Id, DateTimeOffset At)[] posted, double perSecond)
+            {
+                var failed = 0;
+                var start = Stopwatch.StartNew();
+                var inFlight = new List<Task>(posted.Length);
+                for (var i = 0; i < posted.Length; i++)
+                {
+                    var due = TimeSpan.FromSeconds(i / perSecond) - start.Elapsed;
+                    if (due > TimeSpan.Zero)
+                    {
+                        await Task.Delay(due, Ct);
+                    }
+
+                    var index = i;
+                    inFlight.Add(Task.Run(async () =>
+                    {
+                        if (await PostOneAsync(prefix, index, Ct) is { } done)
+                        {
+                            posted[index] = done;
+                        }
+                        else
                         {
                             Interlocked.Increment(ref failed);
-                            return;
                         }
+                    }, Ct));
+                }
 
-                        posted[i] = ((await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetGuid(), at);
-                    });
+                await Task.WhenAll(inFlight);
                 return failed;
             }
 
@@ -148,76 +184,139 @@ public sealed class LoadRun(ITestOutputHelper output)
                                       WHERE consumer IN ('matching-need-posted', 'matching-technology-published')) b
                 """);
 
+            // Waits until Matching has applied `count` listing events beyond `from`, or the budget on `clock` is spent;
+            // returns how many it applied.
+            async Task<int> AppliedSinceAsync(int from, int count, Stopwatch clock)
+            {
+                var applied = 0;
+                while (clock.Elapsed < budget)
+                {
+                    applied = await AppliedAsync() - from;
+                    if (applied >= count)
+                    {
+                        break;
+                    }
+
+                    await Task.Delay(250, Ct);
+                }
+
+                return applied;
+            }
+
             // Warm-up, not measured (MATCHMAKING_LOAD_WARMUP listings): a process's first listings pay for compiling
             // its code, opening connections and filling caches, which a service that runs for days pays once.
             var warmupFailures = await PostAsync("WU", new (Guid, DateTimeOffset)[warmup]);
-            var warmupClock = Stopwatch.StartNew();
-            while (await AppliedAsync() < warmup - warmupFailures && warmupClock.Elapsed < budget)
-            {
-                await Task.Delay(250, Ct);
-            }
+            await AppliedSinceAsync(0, warmup - warmupFailures, Stopwatch.StartNew());
 
             var appliedBefore = await AppliedAsync();
-            var batchesBefore = await BatchesAsync();
 
-            // Processor time per service during the run: on a shared, loaded machine wall-clock rates say little, but
-            // what each listing costs in CPU says where the time goes.
+            // When each listing got its first match row.
+            async Task<Dictionary<Guid, DateTimeOffset>> FirstMatchesAsync() =>
+                (await matching.QueryAsync<(string Id, string At)>(
+                    """
+                    SELECT id, MIN(created_at) FROM (
+                        SELECT technology_id AS id, created_at FROM matches
+                        UNION ALL SELECT need_id, created_at FROM matches) m
+                    GROUP BY id
+                    """)).ToDictionary(r => Guid.Parse(r.Id), r => DateTimeOffset.Parse(r.At, CultureInfo.InvariantCulture));
+
+            // Milliseconds from each listing's POST to its first match row, sorted; listings without a match are left out.
+            static double[] Latencies(Dictionary<Guid, DateTimeOffset> firstMatch, IEnumerable<(Guid Id, DateTimeOffset At)> posted) =>
+                posted.Where(p => p.Id != Guid.Empty && firstMatch.ContainsKey(p.Id))
+                    .Select(p => Math.Max(0, (firstMatch[p.Id] - p.At).TotalMilliseconds)).Order().ToArray();
+
+            static double Percentile(double[] sorted, double q) =>
+                sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+
+            // Processor time per service during a phase: on a shared, loaded machine wall-clock rates say little, but
+            // what each listing costs in CPU says where the time goes. Also how many batches Matching applied the
+            // phase's listings in (a batch's inbox rows share one processed_at).
             TimeSpan[] CpuTimes() => processes.Select(p => System.Diagnostics.Process.GetProcessById(p.Pid).TotalProcessorTime).ToArray();
-            var cpuBefore = CpuTimes();
-            var serversBefore = ServerCpu.Now();
+            async Task<Func<int, Task<string>>> MeasureCostsAsync()
+            {
+                var cpuBefore = CpuTimes();
+                var serversBefore = ServerCpu.Now();
+                var batchesBefore = await BatchesAsync();
+                return async applied =>
+                {
+                    var batches = await BatchesAsync() - batchesBefore;
+                    var cpuAfter = CpuTimes();
+                    var cpu = string.Join(' ', processes
+                        .Select((p, i) => (p.Service, Cpu: cpuAfter[i] - cpuBefore[i]))
+                        .GroupBy(x => x.Service)
+                        .Select(g => string.Create(CultureInfo.InvariantCulture,
+                            $"{g.Key.ToLowerInvariant()}={g.Sum(x => x.Cpu.TotalMilliseconds) / Math.Max(1, applied):F1}")));
+                    var servers = ServerCpu.Now().Since(serversBefore, Math.Max(1, applied));
+                    return string.Create(CultureInfo.InvariantCulture,
+                        $"{batches} Matching batches ({applied / (double)Math.Max(1, batches):F1} listings each); CPU ms per applied listing: {cpu} {servers}");
+                };
+            }
+
+            var costs = await MeasureCostsAsync();
             var posted = new (Guid Id, DateTimeOffset At)[listings];
             var clock = Stopwatch.StartNew();
             var failures = await PostAsync("LD", posted);
             var postSeconds = clock.Elapsed.TotalSeconds;
 
             // Done when Matching has applied every listing event, or at the budget.
-            var applied = 0;
-            while (clock.Elapsed < budget)
-            {
-                applied = await AppliedAsync() - appliedBefore;
-                if (applied >= listings - failures)
-                {
-                    break;
-                }
-
-                await Task.Delay(250, Ct);
-            }
-
+            var applied = await AppliedSinceAsync(appliedBefore, listings - failures, clock);
             var seconds = clock.Elapsed.TotalSeconds;
 
-            // A batch's inbox rows share one processed_at: how well the batch consumers batched under this load.
-            var batches = await BatchesAsync() - batchesBefore;
-            var cpuAfter = CpuTimes();
-            var servers = ServerCpu.Now().Since(serversBefore, Math.Max(1, applied));
-            var cpu = string.Join(' ', processes
-                .Select((p, i) => (p.Service, Cpu: cpuAfter[i] - cpuBefore[i]))
-                .GroupBy(x => x.Service)
-                .Select(g => string.Create(CultureInfo.InvariantCulture,
-                    $"{g.Key.ToLowerInvariant()}={g.Sum(x => x.Cpu.TotalMilliseconds) / Math.Max(1, applied):F1}")));
-            var firstMatch = (await matching.QueryAsync<(string Id, string At)>(
-                """
-                SELECT id, MIN(created_at) FROM (
-                    SELECT technology_id AS id, created_at FROM matches
-                    UNION ALL SELECT need_id, created_at FROM matches) m
-                GROUP BY id
-                """)).ToDictionary(r => Guid.Parse(r.Id), r => DateTimeOffset.Parse(r.At, CultureInfo.InvariantCulture));
-            var latencies = posted.Where(p => p.Id != Guid.Empty && firstMatch.ContainsKey(p.Id))
-                .Select(p => Math.Max(0, (firstMatch[p.Id] - p.At).TotalMilliseconds)).Order().ToArray();
-            double Percentile(double q) => latencies.Length == 0 ? double.NaN : latencies[Math.Min(latencies.Length - 1, (int)Math.Ceiling(q * latencies.Length) - 1)];
+            var runCosts = await costs(applied);
+            var latencies = Latencies(await FirstMatchesAsync(), posted);
+            var perSecond = applied / seconds;
+
+            // Posting as fast as the services take POSTs overloads what follows them, so the latency above is mostly
+            // the queue. The paced run posts at a share of the rate just measured (MATCHMAKING_LOAD_PACED_SHARE, 0.5)
+            // and shows the latency of a listing when the system keeps up.
+            var pacedShare = double.Parse(Environment.GetEnvironmentVariable("MATCHMAKING_LOAD_PACED_SHARE") ?? "0.5", CultureInfo.InvariantCulture);
+            var pacedListings = int.Parse(Environment.GetEnvironmentVariable("MATCHMAKING_LOAD_PACED_LISTINGS") ?? "1000", CultureInfo.InvariantCulture);
+            // MATCHMAKING_LOAD_PACED_RATE fixes the rate instead, for comparing two builds at one rate.
+            var pacedRate = Environment.GetEnvironmentVariable("MATCHMAKING_LOAD_PACED_RATE") is { Length: > 0 } fixedRate
+                ? double.Parse(fixedRate, CultureInfo.InvariantCulture)
+                : Math.Max(1, perSecond * pacedShare);
+            var paced = new (Guid Id, DateTimeOffset At)[pacedListings];
+            // First the backlog the run above left behind it is worked off: Brokerage has handled every suggestion
+            // event Matching wrote (queued listing work would otherwise be timed as the paced listings' latency).
+            await using (var brokerage = new NpgsqlConnection(databases["Brokerage"]))
+            {
+                var settle = Stopwatch.StartNew();
+                while (settle.Elapsed < budget
+                       && await brokerage.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM inbox_messages WHERE consumer = 'brokerage-matches-suggested'")
+                       < await matching.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM outbox_messages WHERE message_type LIKE '%.MatchesSuggested,%'"))
+                {
+                    await Task.Delay(250, Ct);
+                }
+            }
+
+            var pacedBefore = await AppliedAsync();
+            var pacedCosts = await MeasureCostsAsync();
+            var pacedClock = Stopwatch.StartNew();
+            var pacedFailures = await PaceAsync("PC", paced, pacedRate);
+            var pacedApplied = await AppliedSinceAsync(pacedBefore, pacedListings - pacedFailures, pacedClock);
+            var pacedMatches = await FirstMatchesAsync();
+            var pacedLatencies = Latencies(pacedMatches, paced);
+            var pacedCost = await pacedCosts(pacedApplied);
+            // A queue that builds shows as a median that grows from one tenth of the paced listings to the next.
+            var tenths = paced.Chunk(Math.Max(1, pacedListings / 10))
+                .Select(tenth => Percentile(Latencies(pacedMatches, tenth), 0.5).ToString("F0", CultureInfo.InvariantCulture));
 
             var raw = await RawBusRateAsync(vhost);
             var line = string.Create(CultureInfo.InvariantCulture,
-                $"load replicas={replicas} listings={applied} per_second={applied / seconds:F1} p50_ms={Percentile(0.5):F0} p99_ms={Percentile(0.99):F0} raw_bus_per_second={raw:F0}");
+                $"load replicas={replicas} listings={applied} per_second={perSecond:F1} p50_ms={Percentile(latencies, 0.5):F0} p99_ms={Percentile(latencies, 0.99):F0} raw_bus_per_second={raw:F0}");
             var detail = string.Create(CultureInfo.InvariantCulture,
-                $"  posted {listings - failures} of {listings} in {postSeconds:F1} s ({(listings - failures) / postSeconds:F1}/s over HTTP), {applied} applied by Matching within {seconds:F1} s; {latencies.Length} listings had a match; {failures} POSTs failed; {batches} Matching batches ({applied / (double)Math.Max(1, batches):F1} listings each); CPU ms per applied listing: {cpu} {servers}");
+                $"  posted {listings - failures} of {listings} in {postSeconds:F1} s ({(listings - failures) / postSeconds:F1}/s over HTTP), {applied} applied by Matching within {seconds:F1} s; {latencies.Length} listings had a match; {failures} POSTs failed; {runCosts}");
+            var pacedLine = string.Create(CultureInfo.InvariantCulture,
+                $"  paced at {pacedRate:F1}/s: {pacedApplied} of {pacedListings} applied, {pacedLatencies.Length} had a match, p50_ms={Percentile(pacedLatencies, 0.5):F0} p99_ms={Percentile(pacedLatencies, 0.99):F0} max_ms={Percentile(pacedLatencies, 1):F0} (p50 by tenth: {string.Join(' ', tenths)}); {pacedFailures} POSTs failed; {pacedCost}");
             output.WriteLine(line);
             output.WriteLine(detail);
+            output.WriteLine(pacedLine);
             if (System.Environment.GetEnvironmentVariable("MATCHMAKING_LOAD_REPORT") is { Length: > 0 } report)
             {
-                await File.AppendAllTextAsync(report, line + "\n" + detail + "\n", Ct);
+                await File.AppendAllTextAsync(report, line + "\n" + detail + "\n" + pacedLine + "\n", Ct);
             }
 
-            Assert.Equal(0, warmupFailures + failures);
+            Assert.Equal(0, warmupFailures + failures + pacedFailures);
         }
         finally
         {

@@ -59,7 +59,7 @@ public sealed class IndexReconciliation(
         {
             var parameters = new DynamicParameters();
             var rows = await connection.QueryAsync<StoredListing>(new CommandDefinition(
-                $"SELECT {StoredListing.Columns} FROM listings WHERE id IN ({SqlRows.List(chunk, parameters)})",
+                $"SELECT {StoredListing.Columns} FROM listings WHERE id {SqlRows.In(connection, chunk, parameters)}",
                 parameters, cancellationToken: cancellationToken));
             applied += replica.Apply(rows.Select(row => row.ToListing()));
         }

@@ -24,7 +24,7 @@ public static class NeedAccess
         var needs = matches.Select(m => m.NeedId).Distinct().ToList();
         var parameters = new DynamicParameters();
         var visibilities = (await connection.QueryAsync<(string Id, string Visibility)>(
-            $"SELECT id AS Id, visibility AS Visibility FROM listings WHERE id IN ({SqlRows.List(needs, parameters)})",
+            $"SELECT id AS Id, visibility AS Visibility FROM listings WHERE id {SqlRows.In(connection, needs, parameters)}",
             parameters,
             transaction)).ToDictionary(r => Guid.Parse(r.Id), r => r.Visibility);
         var annotated = matches.Select(match => match with { NeedVisibility = visibilities.GetValueOrDefault(match.NeedId) }).ToList();

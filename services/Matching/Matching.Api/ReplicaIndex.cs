@@ -157,7 +157,7 @@ public sealed class ReplicaIndex(MatchingDatabase database, IListingIndex index,
         await using var connection = await database.OpenAsync(cancellationToken);
         var parameters = new DynamicParameters();
         var stored = (await connection.QueryAsync<StoredListing>(new CommandDefinition(
-            $"SELECT {StoredListing.Columns} FROM listings WHERE id IN ({SqlRows.List(newest.Select(listing => listing.Id).ToList(), parameters)})",
+            $"SELECT {StoredListing.Columns} FROM listings WHERE id {SqlRows.In(connection, newest.Select(listing => listing.Id).ToList(), parameters)}",
             parameters,
             cancellationToken: cancellationToken))).Select(row => row.ToListing()).ToDictionary(listing => listing.Id);
         Apply(newest.Select(fromEvent =>

@@ -108,7 +108,7 @@ public sealed class SemanticRematch(
 
             var parameters = new DynamicParameters();
             var claimed = (await connection.QueryAsync<string>(new CommandDefinition(
-                $"DELETE FROM listings_awaiting_vectors WHERE listing_id IN ({SqlRows.List(ready, parameters)}) RETURNING listing_id",
+                $"DELETE FROM listings_awaiting_vectors WHERE listing_id {SqlRows.In(connection, ready, parameters)} RETURNING listing_id",
                 parameters, transaction, cancellationToken: cancellationToken))).ToList();
             if (claimed.Count == 0)
             {
@@ -119,7 +119,7 @@ public sealed class SemanticRematch(
             // its new text has no vector yet; a closed one is only dropped from the queue.
             parameters = new DynamicParameters();
             var listings = (await connection.QueryAsync<StoredListing>(new CommandDefinition(
-                    $"SELECT {StoredListing.Columns} FROM listings WHERE open = 1 AND id IN ({SqlRows.List(claimed, parameters)})",
+                    $"SELECT {StoredListing.Columns} FROM listings WHERE open = 1 AND id {SqlRows.In(connection, claimed, parameters)}",
                     parameters, transaction, cancellationToken: cancellationToken)))
                 .Select(row => row.ToListing())
                 .ToList();

@@ -36,11 +36,11 @@ public static class Inbox
 
         var now = DateTimeOffset.UtcNow;
         var parameters = new DynamicParameters();
-        var values = SqlRows.Values(messageIds.Distinct().ToList(), parameters, id => [consumer, id, now]);
+        var rows = SqlRows.Rows(connection, messageIds.Distinct().ToList(), parameters, id => (consumer, id, now));
         var inserted = await connection.QueryAsync<string>(
             $"""
             INSERT INTO inbox_messages (consumer, message_id, processed_at)
-            VALUES {values}
+            {rows}
             ON CONFLICT (consumer, message_id) DO NOTHING
             RETURNING message_id
             """,

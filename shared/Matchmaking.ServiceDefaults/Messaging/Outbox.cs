@@ -30,12 +30,12 @@ public static class Outbox
         var now = DateTimeOffset.UtcNow;
         var type = TypeName(typeof(T));
         var parameters = new DynamicParameters();
-        var values = SqlRows.Values(messages, parameters, message =>
-            [Guid.NewGuid(), type, JsonSerializer.Serialize(message, SerializerOptions), now, 0]);
+        var rows = SqlRows.Rows(connection, messages, parameters, message =>
+            (Guid.NewGuid(), type, JsonSerializer.Serialize(message, SerializerOptions), now, 0));
         return connection.ExecuteAsync(
             $"""
             INSERT INTO outbox_messages (id, message_type, body, created_at, attempts)
-            VALUES {values}
+            {rows}
             """,
             parameters,
             transaction);

@@ -122,9 +122,8 @@ public sealed class OutboxRelay<TDatabase>(
                 .WaitAsync(PublishTimeout + TimeSpan.FromSeconds(1), cancellationToken)));
         }
 
-        var sent = 0;
+        var sent = new List<string>(publishes.Count);
         Exception? failure = null;
-        var sentAt = DateTimeOffset.UtcNow;
         foreach (var (row, publish) in publishes)
         {
             try
@@ -142,11 +141,17 @@ public sealed class OutboxRelay<TDatabase>(
                 continue;
             }
 
+            sent.Add(row.Id);
+        }
+
+        // The confirmed rows marked sent in one statement.
+        if (sent.Count > 0)
+        {
+            var parameters = new DynamicParameters(new { SentAt = DateTimeOffset.UtcNow });
             await connection.ExecuteAsync(
-                "UPDATE outbox_messages SET sent_at = @SentAt, attempts = attempts + 1 WHERE id = @Id",
-                new { SentAt = sentAt, row.Id },
+                $"UPDATE outbox_messages SET sent_at = @SentAt, attempts = attempts + 1 WHERE id {SqlRows.In(connection, sent, parameters)}",
+                parameters,
                 transaction);
-            sent++;
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -155,7 +160,7 @@ public sealed class OutboxRelay<TDatabase>(
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
         }
 
-        return sent;
+        return sent.Count;
     }
 
     private sealed record OutboxRow(string Id, string MessageType, string Body);

@@ -22,7 +22,7 @@ public abstract class ServiceDatabase
     protected ServiceDatabase(DatabaseSettings settings)
     {
         Provider = settings.Provider;
-        ConnectionString = settings.ConnectionString;
+        ConnectionString = Provider == DatabaseProvider.Postgres ? WithAutoPrepare(settings.ConnectionString) : settings.ConnectionString;
     }
 
     public DatabaseProvider Provider { get; }
@@ -50,6 +50,22 @@ public abstract class ServiceDatabase
         Hosting.TestHooks.AfterCommit();
         OutboxSignal.Notify();
         return result;
+    }
+
+    /// <summary>
+    /// Unless the connection string says otherwise, Npgsql prepares a statement on the server once it has run it a few
+    /// times on a connection (<c>Max Auto Prepare</c>; pooled connections keep their prepared statements), so the hot
+    /// statements, whose texts do not change with the number of rows (<see cref="SqlRows"/>), are parsed and planned
+    /// once per connection instead of on every execution.
+    /// </summary>
+    private static string WithAutoPrepare(string connectionString)
+    {
+        if (connectionString.Replace(" ", "", StringComparison.Ordinal).Contains("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase))
+        {
+            return connectionString;
+        }
+
+        return new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 64 }.ConnectionString;
     }
 
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)

@@ -42,12 +42,12 @@ public static class Notify
         foreach (var chunk in distinct.Chunk(SqlRows.RowsPerStatement(10)))
         {
             var parameters = new DynamicParameters();
-            var values = SqlRows.Values(chunk, parameters, n =>
-                [Guid.NewGuid(), n.Audience, n.OrganisationId?.ToString("D"), n.Kind, n.Title, n.Body, n.Link, n.DedupeKey, n.At, arrived]);
+            var rows = SqlRows.Rows(connection, chunk, parameters, n =>
+                (Guid.NewGuid(), n.Audience, n.OrganisationId, n.Kind, n.Title, n.Body, n.Link, n.DedupeKey, n.At, arrived));
             await connection.ExecuteAsync(
                 $"""
                 INSERT INTO notifications (id, audience, organisation_id, kind, title, body, link, dedupe_key, created_at, arrived_at)
-                VALUES {values}
+                {rows}
                 ON CONFLICT (dedupe_key) DO NOTHING
                 """,
                 parameters,

@@ -28,15 +28,15 @@ public sealed class BrokerageMatchesSuggestedConsumer(BrokerageDatabase database
             foreach (var chunk in matches.Chunk(SqlRows.RowsPerStatement(7)))
             {
                 var parameters = new DynamicParameters();
-                var values = SqlRows.Values(chunk, parameters, suggestion =>
-                [
+                var rows = SqlRows.Rows(connection, chunk, parameters, suggestion =>
+                (
                     suggestion.Match.MatchId, suggestion.Match.TechnologyId, suggestion.Match.TechnologyOrganisationId,
-                    suggestion.Match.NeedId, suggestion.Match.NeedOrganisationId, suggestion.Match.Score, suggestion.OccurredAt,
-                ]);
+                    suggestion.Match.NeedId, suggestion.Match.NeedOrganisationId, suggestion.Match.Score, suggestion.OccurredAt
+                ));
                 await connection.ExecuteAsync(
                     $"""
                     INSERT INTO suggestions (match_id, technology_id, technology_organisation_id, need_id, need_organisation_id, score, suggested_at)
-                    VALUES {values}
+                    {rows}
                     ON CONFLICT (match_id) DO UPDATE SET
                         technology_id = excluded.technology_id,
                         technology_organisation_id = excluded.technology_organisation_id,

@@ -151,11 +151,11 @@ public static class MatchListing
         foreach (var chunk in awaiting.Chunk(SqlRows.RowsPerStatement(2)))
         {
             var parameters = new DynamicParameters();
-            var values = SqlRows.Values(chunk, parameters, id => [id, now]);
+            var rows = SqlRows.Rows(connection, chunk, parameters, id => (id, now));
             await connection.ExecuteAsync(
                 $"""
                 INSERT INTO listings_awaiting_vectors (listing_id, queued_at)
-                VALUES {values}
+                {rows}
                 ON CONFLICT (listing_id) DO UPDATE SET queued_at = excluded.queued_at
                 """,
                 parameters,
@@ -198,7 +198,7 @@ public static class MatchListing
                 $"""
                 SELECT {own} AS Own, {other} AS Other
                 FROM matches
-                WHERE {own} IN ({SqlRows.List(group.Select(l => l.Id).ToList(), parameters)}) AND active = 1
+                WHERE {own} {SqlRows.In(connection, group.Select(l => l.Id).ToList(), parameters)} AND active = 1
                 """,
                 parameters,
                 transaction);
@@ -227,7 +227,7 @@ public static class MatchListing
             $"""
             UPDATE matches
             SET active = 0, updated_at = @Now
-            WHERE {own} = @Id AND {other} IN ({SqlRows.List(counterparts, parameters)})
+            WHERE {own} = @Id AND {other} {SqlRows.In(connection, counterparts, parameters)}
             """,
             parameters,
             transaction);
@@ -254,7 +254,7 @@ public static class MatchListing
         }
 
         var parameters = new DynamicParameters();
-        var values = SqlRows.Values(newest, parameters, listing => [
+        var rows = SqlRows.Rows(connection, newest, parameters, listing => (
             listing.Id,
             StoredListing.KindValue(listing.Kind),
             listing.OrganisationId,
@@ -266,12 +266,11 @@ public static class MatchListing
             listing.Language,
             listing.Visibility,
             listing.Open ? 1 : 0,
-            listing.UpdatedAt,
-        ]);
+            listing.UpdatedAt));
         var applied = (await connection.QueryAsync<string>(
             $"""
             INSERT INTO listings (id, kind, organisation_id, title, body, keywords, sector, trl, language, visibility, open, updated_at)
-            VALUES {values}
+            {rows}
             ON CONFLICT (id) DO UPDATE SET
                 kind = excluded.kind,
                 organisation_id = excluded.organisation_id,
@@ -308,7 +307,7 @@ public static class MatchListing
         foreach (var chunk in ordered.Chunk(SqlRows.RowsPerStatement(11)))
         {
             var parameters = new DynamicParameters();
-            var values = SqlRows.Values(chunk, parameters, pair => [
+            var rows = SqlRows.Rows(connection, chunk, parameters, pair => (
                 Guid.NewGuid(),
                 pair.Match.TechnologyId,
                 pair.Match.NeedId,
@@ -320,13 +319,12 @@ public static class MatchListing
                 JsonSerializer.Serialize(pair.Candidate.Features.ToArray(), s_json),
                 1,
                 now,
-                now,
-            ]);
+                now));
             var returned = await connection.QueryAsync<(string MatchId, string TechnologyId, string NeedId)>(
                 $"""
                 INSERT INTO matches (match_id, technology_id, need_id, technology_organisation_id, need_organisation_id,
                                      score, explanation, features, active, created_at, updated_at)
-                VALUES {values}
+                {rows}
                 ON CONFLICT (technology_id, need_id) DO UPDATE SET
                     technology_organisation_id = excluded.technology_organisation_id,
                     need_organisation_id = excluded.need_organisation_id,
@@ -370,7 +368,7 @@ public static class MatchListing
 }
 
 // Listing events are consumed in batches: under a stream of posts one transaction, one index write and a few statements
-// serve many listings; alone, a message is a batch of one after BatchWindow.
+// serve many listings; alone, a message is a batch of one after Batching.Window.
 public sealed class MatchingTechnologyPublishedConsumer(ReplicaIndex replica, IOptions<MatchingOptions> options)
     : IConsumer<Batch<TechnologyPublished>>
 {
