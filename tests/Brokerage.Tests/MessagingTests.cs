@@ -114,9 +114,39 @@ public abstract class MessagingTests(BrokerageService brokerage)
 
         // The public need's pair: one notification to each owner, although two events named it.
         var notified = await brokerage.QueryAsync<string>(
-            "SELECT organisation_id FROM notifications WHERE dedupe_key LIKE @Key",
-            new { Key = $"match-found:{pair.TechnologyId:D}:{pair.NeedId:D}:%" });
+            "SELECT organisation_id FROM notifications WHERE kind = 'match-found' AND organisation_id IN (@NeedOrganisationId, @TechnologyOrganisationId)",
+            new { NeedOrganisationId = pair.NeedOrganisationId.ToString("D"), TechnologyOrganisationId = pair.TechnologyOrganisationId.ToString("D") });
         Assert.Equal(new[] { pair.NeedOrganisationId.ToString("D"), pair.TechnologyOrganisationId.ToString("D") }.Order(), notified.Order());
+    }
+
+    [Fact]
+    public async Task A_listing_owner_is_told_only_of_the_matches_not_suggested_before()
+    {
+        var technology = Guid.NewGuid();
+        var university = Guid.NewGuid();
+        SuggestedMatch Match() => new(Guid.NewGuid(), technology, university, Guid.NewGuid(), Guid.NewGuid(), 0.5, "public");
+        var first = Match();
+        var second = Match();
+        var at = DateTimeOffset.UtcNow;
+        foreach (var message in new[]
+                 {
+                     new MatchesSuggested(technology, "technology", [first], at),
+                     new MatchesSuggested(technology, "technology", [first, second], at.AddMinutes(1)),
+                 })
+        {
+            var id = Guid.NewGuid();
+            await brokerage.PublishAsync(message, id);
+            await brokerage.WaitUntilHandledAsync("brokerage-matches-suggested", id);
+        }
+
+        var told = await brokerage.QueryAsync<string>(
+            "SELECT body FROM notifications WHERE kind = 'match-found' AND organisation_id = @University",
+            new { University = university.ToString("D") });
+        Assert.Equal(2, told.Count());
+        Assert.All(told, body => Assert.Contains("suggested 1 need ", body, StringComparison.Ordinal));
+        Assert.Equal(1L, await brokerage.ScalarAsync<long>(
+            "SELECT COUNT(*) FROM notifications WHERE kind = 'match-found' AND organisation_id = @Enterprise",
+            new { Enterprise = second.NeedOrganisationId.ToString("D") }));
     }
 
     [Fact]

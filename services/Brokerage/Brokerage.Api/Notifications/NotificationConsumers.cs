@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text;
 using MassTransit;
 using Matchmaking.Matching.Contracts;
 using Matchmaking.ServiceDefaults.Messaging;
@@ -6,39 +8,75 @@ using Matchmaking.ServiceDefaults.Messaging;
 namespace Matchmaking.Brokerage.Api.Notifications;
 
 /// <summary>
-/// match-found, written by the suggestions consumer in its own transaction: each owner hears of a new match for its
-/// listing, staff of new suggestions to review. The university is not told of a match with a staff-only need (it may
-/// not know that need exists). Texts carry no listing content.
+/// match-found, written by the suggestions consumer in its own transaction for the pairs of an event not suggested
+/// before: the owner of the listing the event is about hears once of all its new matches, each counterpart's owner of
+/// the pair with its own listing, and staff once of new suggestions to review. (One notification per pair to the
+/// listing's owner as well filled the inbox with the same line twenty times, and was 40% of the database time of a
+/// listing under infra/load.sh.) The university is not told of a match with a staff-only need (it may not know that
+/// need exists). Texts carry no listing content.
 /// </summary>
 public static class MatchFoundNotifications
 {
-    /// <summary>The notifications one suggestion event causes.</summary>
-    public static IEnumerable<Notification> For(MatchesSuggested message, Guid? messageId)
+    /// <summary>The notifications of one suggestion event, given the matches in it that are new.</summary>
+    public static IReadOnlyList<Notification> For(MatchesSuggested message, Guid? messageId, IReadOnlyList<SuggestedMatch> fresh)
     {
         var notifications = new List<Notification>();
-        foreach (var match in message.Matches)
+        if (fresh.Count == 0)
         {
-            var key = $"match-found:{match.TechnologyId:D}:{match.NeedId:D}";
-            notifications.Add(Notify.ForOrganisation(match.NeedOrganisationId, Notify.MatchFound,
-                "New match for your need", "The matching engine suggested a technology for your need.",
-                $"/needs/{match.NeedId:D}", key, message.OccurredAt));
-            if (match.NeedVisibility is "public" or "anonymous")
-            {
-                notifications.Add(Notify.ForOrganisation(match.TechnologyOrganisationId, Notify.MatchFound,
-                    "New match for your technology", "The matching engine suggested a need your technology may answer.",
-                    $"/technologies/{match.TechnologyId:D}", key, message.OccurredAt));
-            }
+            return notifications;
         }
 
-        if (message.Matches.Count > 0)
+        // The owner's notification is keyed by the new pairs it announces, so two computations that announce the same
+        // pairs (replicas racing on one listing) write it once; a pair's own notification is keyed by the pair.
+        var announced = string.Join(',', fresh.Select(match => match.MatchId.ToString("N")).Order(StringComparer.Ordinal));
+        var group = $"match-found:{message.ListingId:D}:{Convert.ToHexString(SHA256.HashData(Encoding.ASCII.GetBytes(announced)))[..32]}";
+        switch (message.ListingKind)
         {
-            notifications.Add(Notify.ForStaff(Notify.MatchFound, "New suggestions to review",
-                $"The matching engine made {message.Matches.Count} suggestion(s) for a {message.ListingKind}.",
-                "/review", $"match-found:{messageId ?? Guid.NewGuid():D}", message.OccurredAt));
+            case "need":
+                var need = fresh[0];
+                notifications.Add(Notify.ForOrganisation(need.NeedOrganisationId, Notify.MatchFound, "New matches for your need",
+                    $"The matching engine suggested {Count(fresh.Count, "technology", "technologies")} for your need.",
+                    $"/needs/{need.NeedId:D}", group, message.OccurredAt));
+                notifications.AddRange(fresh.Where(Visible).Select(match => ToTechnologyOwner(match, message.OccurredAt)));
+                break;
+            case "technology":
+                var visible = fresh.Where(Visible).ToList();
+                if (visible.Count > 0)
+                {
+                    notifications.Add(Notify.ForOrganisation(visible[0].TechnologyOrganisationId, Notify.MatchFound,
+                        "New matches for your technology",
+                        $"The matching engine suggested {Count(visible.Count, "need", "needs")} your technology may answer.",
+                        $"/technologies/{visible[0].TechnologyId:D}", group, message.OccurredAt));
+                }
+
+                notifications.AddRange(fresh.Select(match => ToNeedOwner(match, message.OccurredAt)));
+                break;
+            default:
+                notifications.AddRange(fresh.Select(match => ToNeedOwner(match, message.OccurredAt)));
+                notifications.AddRange(fresh.Where(Visible).Select(match => ToTechnologyOwner(match, message.OccurredAt)));
+                break;
         }
 
+        notifications.Add(Notify.ForStaff(Notify.MatchFound, "New suggestions to review",
+            $"The matching engine made {fresh.Count} new suggestion(s) for a {message.ListingKind}.",
+            "/review", $"match-found:{messageId ?? Guid.NewGuid():D}", message.OccurredAt));
         return notifications;
     }
+
+    private static bool Visible(SuggestedMatch match) => match.NeedVisibility is "public" or "anonymous";
+
+    private static string Count(int count, string one, string many) => count == 1 ? $"1 {one}" : $"{count} {many}";
+
+    private static string PairKey(SuggestedMatch match) => $"match-found:{match.TechnologyId:D}:{match.NeedId:D}";
+
+    private static Notification ToNeedOwner(SuggestedMatch match, DateTimeOffset at) =>
+        Notify.ForOrganisation(match.NeedOrganisationId, Notify.MatchFound, "New match for your need",
+            "The matching engine suggested a technology for your need.", $"/needs/{match.NeedId:D}", PairKey(match), at);
+
+    private static Notification ToTechnologyOwner(SuggestedMatch match, DateTimeOffset at) =>
+        Notify.ForOrganisation(match.TechnologyOrganisationId, Notify.MatchFound, "New match for your technology",
+            "The matching engine suggested a need your technology may answer.", $"/technologies/{match.TechnologyId:D}",
+            PairKey(match), at);
 }
 
 /// <summary>interest-expressed: to the technology's university (unless the need is staff-only) and to staff.</summary>

@@ -25,6 +25,28 @@ public sealed class BrokerageMatchesSuggestedConsumer(BrokerageDatabase database
                 .Select(group => group.MaxBy(suggestion => suggestion.OccurredAt))
                 .OrderBy(suggestion => suggestion.Match.MatchId)
                 .ToList();
+
+            // Only pairs not suggested before are notified. PostgreSQL tells which rows the upsert inserted (xmax is 0 on a
+            // row version no one has updated or locked), exactly even when replicas upsert the same pair at once: the
+            // second waits for the first and updates. SQLite, which has no such column, serialises writers, so a look-up
+            // in the transaction before the upsert is as exact.
+            var fresh = new HashSet<Guid>();
+            if (!database.IsPostgres)
+            {
+                var ids = matches.Select(suggestion => suggestion.Match.MatchId).ToList();
+                var known = new HashSet<Guid>();
+                foreach (var chunk in ids.Chunk(SqlRows.ParametersPerStatement))
+                {
+                    var parameters = new DynamicParameters();
+                    known.UnionWith((await connection.QueryAsync<string>(
+                        $"SELECT match_id FROM suggestions WHERE match_id {SqlRows.In(connection, chunk, parameters)}",
+                        parameters,
+                        transaction)).Select(Guid.Parse));
+                }
+
+                fresh.UnionWith(ids.Where(id => !known.Contains(id)));
+            }
+
             foreach (var chunk in matches.Chunk(SqlRows.RowsPerStatement(7)))
             {
                 var parameters = new DynamicParameters();
@@ -33,7 +55,7 @@ public sealed class BrokerageMatchesSuggestedConsumer(BrokerageDatabase database
                     suggestion.Match.MatchId, suggestion.Match.TechnologyId, suggestion.Match.TechnologyOrganisationId,
                     suggestion.Match.NeedId, suggestion.Match.NeedOrganisationId, suggestion.Match.Score, suggestion.OccurredAt
                 ));
-                await connection.ExecuteAsync(
+                var upserted = await connection.QueryAsync<(string MatchId, bool Inserted)>(
                     $"""
                     INSERT INTO suggestions (match_id, technology_id, technology_organisation_id, need_id, need_organisation_id, score, suggested_at)
                     {rows}
@@ -45,12 +67,17 @@ public sealed class BrokerageMatchesSuggestedConsumer(BrokerageDatabase database
                         score = excluded.score,
                         suggested_at = excluded.suggested_at
                     WHERE suggestions.suggested_at <= excluded.suggested_at
+                    RETURNING match_id, {(database.IsPostgres ? "xmax = 0" : "0")}
                     """,
                     parameters,
                     transaction);
+                fresh.UnionWith(upserted.Where(row => row.Inserted).Select(row => Guid.Parse(row.MatchId)));
             }
 
-            await Notify.AddAsync(connection, transaction,
-                messages.SelectMany(message => MatchFoundNotifications.For(message.Message, message.MessageId)).ToList());
+            // A pair named by several events of the batch is new in the first of them only.
+            await Notify.AddAsync(connection, transaction, messages
+                .SelectMany(message => MatchFoundNotifications.For(message.Message, message.MessageId,
+                    message.Message.Matches.Where(match => fresh.Remove(match.MatchId)).ToList()))
+                .ToList());
         }, context.CancellationToken);
 }
