@@ -6,7 +6,7 @@ namespace Matchmaking.Matching.Api;
 
 /// <summary>
 /// At start, before the bus delivers anything, brings an index whose writes reach the disk late
-/// (<see cref="IReconcilableIndex"/>: the embedded Lucene index commits every second) up to the database, the source
+/// (<see cref="IReconcilableIndex"/>: the embedded Lucene index commits every few seconds) up to the database, the source
 /// of truth: a process killed between a commit of its database and the next commit of its index would otherwise miss
 /// those listings for good. Compares ids and versions first; reads whole only the rows that differ.
 /// </summary>

@@ -40,7 +40,7 @@ public sealed class MatchingIndexRebuilder(MatchingDatabase database, IListingIn
                 break;
             }
 
-            // Not committed batch by batch: the embedded index's committer commits every second meanwhile, as it does
+            // Not committed batch by batch: the embedded index's committer commits every few seconds meanwhile, as it does
             // for the listing consumers, and a rebuild cut short is completed by the reconciliation at the next start
             // (IReconcilableIndex). A commit per batch stalled the rebuild on a flush and an fsync every 500 listings.
             index.UpsertMany(batch.Select(row => row.ToListing()), commit: false);

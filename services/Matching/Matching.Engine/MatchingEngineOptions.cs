@@ -18,8 +18,11 @@ public sealed record MatchingEngineOptions
     /// <summary>
     /// How often the embedded index commits single writes to disk; zero commits every write before it returns.
     /// What a crash loses meanwhile is restored from the database at the next start (IndexReconciliation).
+    /// Each commit writes and fsyncs every segment flushed since the last (under a steady stream, one per batch), so a
+    /// longer interval lets merges fold them in memory first: 5 s rather than 1 s took Matching from 13.2-13.5 to
+    /// 12.4 ms of processor time per listing at 40 paced listings a second (infra/load.sh).
     /// </summary>
-    public TimeSpan CommitInterval { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan CommitInterval { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// Fuses English sentence-vector similarity (all-MiniLM-L6-v2) with the text score (see <see cref="SemanticFusion"/>);
