@@ -89,9 +89,9 @@ public sealed class LoadRun(ITestOutputHelper output)
                 "battery packs overheat when charged fast", "die cast aluminium parts show porosity",
             ];
 
-            // Posts listing i of prefix (prefix00000..; even: a technology to Research, odd: a need to Needs); returns its
-            // id and the moment of its POST, or null when the POST failed.
-            async Task<(Guid Id, DateTimeOffset At)?> PostOneAsync(string prefix, int i, CancellationToken ct)
+            // Posts listing i of prefix (prefix00000..; even: a technology to Research, odd: a need to Needs) and records
+            // its id and the moment of its POST in posted[i], which a failed POST leaves empty.
+            async Task PostOneAsync(string prefix, (Guid Id, DateTimeOffset At)[] posted, int i, CancellationToken ct)
             {
                 var theme = themes[i % themes.Length];
                 var code = $"{prefix}{i / 2:D5}";
@@ -115,36 +115,27 @@ public sealed class LoadRun(ITestOutputHelper output)
                         minTrl = 4,
                         visibility = "public",
                     }, ct);
-                return response.StatusCode == HttpStatusCode.Created
-                    ? ((await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetGuid(), at)
-                    : null;
+                if (response.StatusCode == HttpStatusCode.Created)
+                {
+                    posted[i] = ((await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetGuid(), at);
+                }
             }
 
-            // Posts posted.Length listings of prefix, 16 at a time (as fast as the services take them), recording each
-            // one's id and POST moment; returns how many POSTs failed.
+            static int Failed((Guid Id, DateTimeOffset At)[] posted) => posted.Count(p => p.Id == Guid.Empty);
+
+            // Posts posted.Length listings of prefix, 16 at a time (as fast as the services take them); returns how many
+            // POSTs failed.
             async Task<int> PostAsync(string prefix, (Guid Id, DateTimeOffset At)[] posted)
             {
-                var failed = 0;
                 await Parallel.ForEachAsync(Enumerable.Range(0, posted.Length), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = Ct },
-                    async (i, ct) =>
-                    {
-                        if (await PostOneAsync(prefix, i, ct) is { } done)
-                        {
-                            posted[i] = done;
-                        }
-                        else
-                        {
-                            Interlocked.Increment(ref failed);
-                        }
-                    });
-                return failed;
+                    (i, ct) => new ValueTask(PostOneAsync(prefix, posted, i, ct)));
+                return Failed(posted);
             }
 
             // The same at a fixed rate: listing i is posted at i / perSecond seconds, whether or not earlier POSTs have
             // returned (an open loop, as independent users post), so the latency measured is not bounded by the client.
             async Task<int> PaceAsync(string prefix, (Guid Id, DateTimeOffset At)[] posted, double perSecond)
             {
-                var failed = 0;
                 var start = Stopwatch.StartNew();
                 var inFlight = new List<Task>(posted.Length);
                 for (var i = 0; i < posted.Length; i++)
@@ -156,21 +147,11 @@ public sealed class LoadRun(ITestOutputHelper output)
                     }
 
                     var index = i;
-                    inFlight.Add(Task.Run(async () =>
-                    {
-                        if (await PostOneAsync(prefix, index, Ct) is { } done)
-                        {
-                            posted[index] = done;
-                        }
-                        else
-                        {
-                            Interlocked.Increment(ref failed);
-                        }
-                    }, Ct));
+                    inFlight.Add(Task.Run(() => PostOneAsync(prefix, posted, index, Ct), Ct));
                 }
 
                 await Task.WhenAll(inFlight);
-                return failed;
+                return Failed(posted);
             }
 
             // Listing events Matching has applied (one inbox row each), and the batches it applied them in (a batch's

@@ -81,6 +81,13 @@ internal static class DocumentTerms
 
     public static Reader Read(ReadOnlySpan<byte> data) => new(data);
 
+    // A kept term's text (UTF-8 bytes, Reader.Term), decoded into the buffer when it fits, else into a new array.
+    public static ReadOnlySpan<char> Text(ReadOnlySpan<byte> term, Span<char> buffer)
+    {
+        var chars = term.Length <= buffer.Length ? buffer : new char[term.Length];
+        return chars[..Encoding.UTF8.GetChars(term, chars)];
+    }
+
     // Walks the encoded terms: each MoveNext moves to the next term, with its field number, UTF-8 bytes and frequency.
     public ref struct Reader
     {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Search.Similarities;
@@ -234,9 +233,7 @@ internal static class MatchExplainer
                     continue;
                 }
 
-                var bytes = terms.Term;
-                var chars = bytes.Length <= buffer.Length ? buffer : new char[bytes.Length];
-                if (lookup.TryGetValue(chars[..Encoding.UTF8.GetChars(bytes, chars)], out var count))
+                if (lookup.TryGetValue(DocumentTerms.Text(terms.Term, buffer), out var count))
                 {
                     count[slot] = terms.Frequency;
                 }
@@ -346,10 +343,7 @@ internal static class MatchExplainer
                     continue;
                 }
 
-                var bytes = reader.Term;
-                var chars = bytes.Length <= buffer.Length ? buffer : new char[bytes.Length];
-                var text = chars[..Encoding.UTF8.GetChars(bytes, chars)];
-                if (!lookups[reader.Field].TryGetValue(text, out var sharing))
+                if (!lookups[reader.Field].TryGetValue(DocumentTerms.Text(reader.Term, buffer), out var sharing))
                 {
                     continue;
                 }
