@@ -19,7 +19,7 @@ public sealed class MatchFoundNotificationTests
             new SuggestedMatch(Guid.NewGuid(), Guid.NewGuid(), university, need, enterprise, 0.5, "public")).ToList();
         var message = new MatchesSuggested(need, "need", matches, At);
 
-        var notifications = MatchFoundNotifications.For(message, Guid.NewGuid(), matches);
+        var notifications = MatchFoundNotifications.For(message, Guid.NewGuid(), matches, matches);
 
         var toEnterprise = Assert.Single(notifications, n => n.OrganisationId == enterprise);
         Assert.Equal($"/needs/{need:D}", toEnterprise.Link);
@@ -39,12 +39,12 @@ public sealed class MatchFoundNotificationTests
         var open = Match("anonymous");
         var hidden = Match("staff-only");
 
-        var mixed = MatchFoundNotifications.For(new MatchesSuggested(technology, "technology", [open, hidden], At), Guid.NewGuid(), [open, hidden]);
+        var mixed = MatchFoundNotifications.For(new MatchesSuggested(technology, "technology", [open, hidden], At), Guid.NewGuid(), [open, hidden], [open, hidden]);
         var toUniversity = Assert.Single(mixed, n => n.OrganisationId == university);
         Assert.Contains("1 need ", toUniversity.Body, StringComparison.Ordinal);
         Assert.Contains(mixed, n => n.OrganisationId == hidden.NeedOrganisationId);
 
-        var onlyHidden = MatchFoundNotifications.For(new MatchesSuggested(technology, "technology", [hidden], At), Guid.NewGuid(), [hidden]);
+        var onlyHidden = MatchFoundNotifications.For(new MatchesSuggested(technology, "technology", [hidden], At), Guid.NewGuid(), [hidden], [hidden]);
         Assert.DoesNotContain(onlyHidden, n => n.OrganisationId == university);
     }
 
@@ -54,11 +54,28 @@ public sealed class MatchFoundNotificationTests
         var match = new SuggestedMatch(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), 0.5, "public");
         var message = new MatchesSuggested(match.NeedId, "need", [match], At);
 
-        Assert.Empty(MatchFoundNotifications.For(message, Guid.NewGuid(), []));
+        Assert.Empty(MatchFoundNotifications.For(message, Guid.NewGuid(), [], []));
         // Two computations announcing the same new pair (replicas racing) write the organisations' notifications once.
-        var first = MatchFoundNotifications.For(message, Guid.NewGuid(), [match]).Where(n => n.Audience == Notify.ToOrganisation);
-        var second = MatchFoundNotifications.For(message with { OccurredAt = At.AddSeconds(1) }, Guid.NewGuid(), [match])
+        var first = MatchFoundNotifications.For(message, Guid.NewGuid(), [match], [match]).Where(n => n.Audience == Notify.ToOrganisation);
+        var second = MatchFoundNotifications.For(message with { OccurredAt = At.AddSeconds(1) }, Guid.NewGuid(), [match], [match])
             .Where(n => n.Audience == Notify.ToOrganisation);
         Assert.Equal(first.Select(n => n.DedupeKey).Order(), second.Select(n => n.DedupeKey).Order());
+    }
+
+    [Fact]
+    public void A_known_pair_whose_university_was_not_told_tells_only_the_university()
+    {
+        var technology = Guid.NewGuid();
+        var university = Guid.NewGuid();
+        var match = new SuggestedMatch(Guid.NewGuid(), technology, university, Guid.NewGuid(), Guid.NewGuid(), 0.5, "public");
+
+        // The need became public after the pair was suggested: nothing is new, but the university hears of it now.
+        var notifications = MatchFoundNotifications.For(new MatchesSuggested(technology, "technology", [match], At), Guid.NewGuid(), [], [match]);
+
+        var told = Assert.Single(notifications);
+        Assert.Equal(university, told.OrganisationId);
+        Assert.Contains("1 need ", told.Body, StringComparison.Ordinal);
+        var fromNeed = MatchFoundNotifications.For(new MatchesSuggested(match.NeedId, "need", [match], At), Guid.NewGuid(), [], [match]);
+        Assert.Equal(university, Assert.Single(fromNeed).OrganisationId);
     }
 }

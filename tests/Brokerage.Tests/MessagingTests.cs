@@ -150,6 +150,34 @@ public abstract class MessagingTests(BrokerageService brokerage)
     }
 
     [Fact]
+    public async Task A_university_is_told_of_a_pair_once_its_need_is_no_longer_staff_only()
+    {
+        var technology = Guid.NewGuid();
+        var university = Guid.NewGuid();
+        var hidden = new SuggestedMatch(Guid.NewGuid(), technology, university, Guid.NewGuid(), Guid.NewGuid(), 0.5, "staff-only");
+        var at = DateTimeOffset.UtcNow;
+        async Task<int> TellsAfterAsync(MatchesSuggested message)
+        {
+            var id = Guid.NewGuid();
+            await brokerage.PublishAsync(message, id);
+            await brokerage.WaitUntilHandledAsync("brokerage-matches-suggested", id);
+            return (int)await brokerage.ScalarAsync<long>(
+                "SELECT COUNT(*) FROM notifications WHERE kind = 'match-found' AND organisation_id = @University",
+                new { University = university.ToString("D") });
+        }
+
+        Assert.Equal(0, await TellsAfterAsync(new MatchesSuggested(technology, "technology", [hidden], at)));
+        // Computed again after the need became public: not a new suggestion, but news to the university, once.
+        var visible = hidden with { NeedVisibility = "public" };
+        Assert.Equal(1, await TellsAfterAsync(new MatchesSuggested(technology, "technology", [visible], at.AddMinutes(1))));
+        Assert.Equal(1, await TellsAfterAsync(new MatchesSuggested(technology, "technology", [visible], at.AddMinutes(2))));
+        // The enterprise heard of the pair when it was new, and only then.
+        Assert.Equal(1L, await brokerage.ScalarAsync<long>(
+            "SELECT COUNT(*) FROM notifications WHERE kind = 'match-found' AND organisation_id = @Enterprise",
+            new { Enterprise = hidden.NeedOrganisationId.ToString("D") }));
+    }
+
+    [Fact]
     public async Task A_match_suggested_before_its_listings_arrive_can_still_be_brokered()
     {
         var pair = new Pair(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());

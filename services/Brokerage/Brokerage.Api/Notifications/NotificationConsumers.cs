@@ -13,57 +13,70 @@ namespace Matchmaking.Brokerage.Api.Notifications;
 /// the pair with its own listing, and staff once of new suggestions to review. (One notification per pair to the
 /// listing's owner as well filled the inbox with the same line twenty times, and was 40% of the database time of a
 /// listing under infra/load.sh.) The university is not told of a match with a staff-only need (it may not know that
-/// need exists). Texts carry no listing content.
+/// need exists); it is told of the pair when a later computation finds the need public or anonymous, which is why the
+/// technology's owner has its own list of pairs it was not told of. Texts carry no listing content.
 /// </summary>
 public static class MatchFoundNotifications
 {
-    /// <summary>The notifications of one suggestion event, given the matches in it that are new.</summary>
-    public static IReadOnlyList<Notification> For(MatchesSuggested message, Guid? messageId, IReadOnlyList<SuggestedMatch> fresh)
+    /// <summary>
+    /// The notifications of one suggestion event, given the matches in it that are new (<paramref name="fresh"/>: the
+    /// need's owner and staff hear of them) and those whose technology's owner was not told of them before
+    /// (<paramref name="untold"/>, the new ones among them: that owner hears of those whose need is visible).
+    /// </summary>
+    public static IReadOnlyList<Notification> For(
+        MatchesSuggested message, Guid? messageId, IReadOnlyList<SuggestedMatch> fresh, IReadOnlyList<SuggestedMatch> untold)
     {
         var notifications = new List<Notification>();
-        if (fresh.Count == 0)
-        {
-            return notifications;
-        }
-
-        // The owner's notification is keyed by the new pairs it announces, so two computations that announce the same
-        // pairs (replicas racing on one listing) write it once; a pair's own notification is keyed by the pair.
-        var announced = string.Join(',', fresh.Select(match => match.MatchId.ToString("N")).Order(StringComparer.Ordinal));
-        var group = $"match-found:{message.ListingId:D}:{Convert.ToHexString(SHA256.HashData(Encoding.ASCII.GetBytes(announced)))[..32]}";
+        var toUniversity = untold.Where(Visible).ToList();
         switch (message.ListingKind)
         {
             case "need":
-                var need = fresh[0];
-                notifications.Add(Notify.ForOrganisation(need.NeedOrganisationId, Notify.MatchFound, "New matches for your need",
-                    $"The matching engine suggested {Count(fresh.Count, "technology", "technologies")} for your need.",
-                    $"/needs/{need.NeedId:D}", group, message.OccurredAt));
-                notifications.AddRange(fresh.Where(Visible).Select(match => ToTechnologyOwner(match, message.OccurredAt)));
+                if (fresh.Count > 0)
+                {
+                    notifications.Add(Notify.ForOrganisation(fresh[0].NeedOrganisationId, Notify.MatchFound, "New matches for your need",
+                        $"The matching engine suggested {Count(fresh.Count, "technology", "technologies")} for your need.",
+                        $"/needs/{fresh[0].NeedId:D}", GroupKey(message, fresh), message.OccurredAt));
+                }
+
+                notifications.AddRange(toUniversity.Select(match => ToTechnologyOwner(match, message.OccurredAt)));
                 break;
             case "technology":
-                var visible = fresh.Where(Visible).ToList();
-                if (visible.Count > 0)
+                if (toUniversity.Count > 0)
                 {
-                    notifications.Add(Notify.ForOrganisation(visible[0].TechnologyOrganisationId, Notify.MatchFound,
+                    notifications.Add(Notify.ForOrganisation(toUniversity[0].TechnologyOrganisationId, Notify.MatchFound,
                         "New matches for your technology",
-                        $"The matching engine suggested {Count(visible.Count, "need", "needs")} your technology may answer.",
-                        $"/technologies/{visible[0].TechnologyId:D}", group, message.OccurredAt));
+                        $"The matching engine suggested {Count(toUniversity.Count, "need", "needs")} your technology may answer.",
+                        $"/technologies/{toUniversity[0].TechnologyId:D}", GroupKey(message, toUniversity), message.OccurredAt));
                 }
 
                 notifications.AddRange(fresh.Select(match => ToNeedOwner(match, message.OccurredAt)));
                 break;
             default:
                 notifications.AddRange(fresh.Select(match => ToNeedOwner(match, message.OccurredAt)));
-                notifications.AddRange(fresh.Where(Visible).Select(match => ToTechnologyOwner(match, message.OccurredAt)));
+                notifications.AddRange(toUniversity.Select(match => ToTechnologyOwner(match, message.OccurredAt)));
                 break;
         }
 
-        notifications.Add(Notify.ForStaff(Notify.MatchFound, "New suggestions to review",
-            $"The matching engine made {fresh.Count} new suggestion(s) for a {message.ListingKind}.",
-            "/review", $"match-found:{messageId ?? Guid.NewGuid():D}", message.OccurredAt));
+        if (fresh.Count > 0)
+        {
+            notifications.Add(Notify.ForStaff(Notify.MatchFound, "New suggestions to review",
+                $"The matching engine made {fresh.Count} new suggestion(s) for a {message.ListingKind}.",
+                "/review", $"match-found:{messageId ?? Guid.NewGuid():D}", message.OccurredAt));
+        }
+
         return notifications;
     }
 
-    private static bool Visible(SuggestedMatch match) => match.NeedVisibility is "public" or "anonymous";
+    /// <summary>Whether the technology's owner may hear of the match: not while the need is staff-only.</summary>
+    public static bool Visible(SuggestedMatch match) => match.NeedVisibility is "public" or "anonymous";
+
+    // The listing owner's notification is keyed by the pairs it announces, so two computations that announce the same
+    // pairs (replicas racing on one listing) write it once; a pair's own notification is keyed by the pair.
+    private static string GroupKey(MatchesSuggested message, IEnumerable<SuggestedMatch> announced)
+    {
+        var ids = string.Join(',', announced.Select(match => match.MatchId.ToString("N")).Order(StringComparer.Ordinal));
+        return $"match-found:{message.ListingId:D}:{Convert.ToHexString(SHA256.HashData(Encoding.ASCII.GetBytes(ids)))[..32]}";
+    }
 
     private static string Count(int count, string one, string many) => count == 1 ? $"1 {one}" : $"{count} {many}";
 

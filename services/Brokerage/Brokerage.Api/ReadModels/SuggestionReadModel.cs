@@ -47,17 +47,25 @@ public sealed class BrokerageMatchesSuggestedConsumer(BrokerageDatabase database
                 fresh.UnionWith(ids.Where(id => !known.Contains(id)));
             }
 
-            foreach (var chunk in matches.Chunk(SqlRows.RowsPerStatement(7)))
+            // The technology's owner is told of a pair once, when its need is first seen public or anonymous: a pair
+            // suggested while its need was staff-only is kept untold (technology_owner_told = 0) and told when a later
+            // computation finds the need visible. The upsert keeps the stored flag, so what it returns for a known pair
+            // is whether the owner was told before.
+            var untold = new HashSet<Guid>();
+            var toTell = new List<Guid>();
+            foreach (var chunk in matches.Chunk(SqlRows.RowsPerStatement(8)))
             {
                 var parameters = new DynamicParameters();
                 var rows = SqlRows.Rows(connection, chunk, parameters, suggestion =>
                 (
                     suggestion.Match.MatchId, suggestion.Match.TechnologyId, suggestion.Match.TechnologyOrganisationId,
-                    suggestion.Match.NeedId, suggestion.Match.NeedOrganisationId, suggestion.Match.Score, suggestion.OccurredAt
+                    suggestion.Match.NeedId, suggestion.Match.NeedOrganisationId, suggestion.Match.Score, suggestion.OccurredAt,
+                    MatchFoundNotifications.Visible(suggestion.Match) ? 1 : 0
                 ));
-                var upserted = await connection.QueryAsync<(string MatchId, bool Inserted)>(
+                var upserted = await connection.QueryAsync<(string MatchId, bool Inserted, bool Told)>(
                     $"""
-                    INSERT INTO suggestions (match_id, technology_id, technology_organisation_id, need_id, need_organisation_id, score, suggested_at)
+                    INSERT INTO suggestions (match_id, technology_id, technology_organisation_id, need_id, need_organisation_id, score, suggested_at,
+                                             technology_owner_told)
                     {rows}
                     ON CONFLICT (match_id) DO UPDATE SET
                         technology_id = excluded.technology_id,
@@ -67,17 +75,46 @@ public sealed class BrokerageMatchesSuggestedConsumer(BrokerageDatabase database
                         score = excluded.score,
                         suggested_at = excluded.suggested_at
                     WHERE suggestions.suggested_at <= excluded.suggested_at
-                    RETURNING match_id, {(database.IsPostgres ? "xmax = 0" : "0")}
+                    RETURNING match_id, {(database.IsPostgres ? "xmax = 0" : "0")}, technology_owner_told
                     """,
                     parameters,
                     transaction);
-                fresh.UnionWith(upserted.Where(row => row.Inserted).Select(row => Guid.Parse(row.MatchId)));
+                foreach (var (matchId, inserted, told) in upserted)
+                {
+                    var id = Guid.Parse(matchId);
+                    if (database.IsPostgres ? inserted : fresh.Contains(id))
+                    {
+                        fresh.Add(id);
+                        untold.Add(id);
+                    }
+                    else if (!told)
+                    {
+                        toTell.Add(id);
+                    }
+                }
             }
 
-            // A pair named by several events of the batch is new in the first of them only.
+            // Known pairs whose owner was not told and whose need is visible now: told now, by exactly one writer (the
+            // flag is taken in the update), and never again.
+            var nowVisible = matches.Where(s => MatchFoundNotifications.Visible(s.Match)).Select(s => s.Match.MatchId).ToHashSet();
+            foreach (var chunk in toTell.Where(nowVisible.Contains).Order().Chunk(SqlRows.ParametersPerStatement))
+            {
+                var parameters = new DynamicParameters();
+                untold.UnionWith((await connection.QueryAsync<string>(
+                    $"""
+                    UPDATE suggestions SET technology_owner_told = 1
+                    WHERE match_id {SqlRows.In(connection, chunk, parameters)} AND technology_owner_told = 0
+                    RETURNING match_id
+                    """,
+                    parameters,
+                    transaction)).Select(Guid.Parse));
+            }
+
+            // A pair named by several events of the batch is announced in the first of them only.
             await Notify.AddAsync(connection, transaction, messages
                 .SelectMany(message => MatchFoundNotifications.For(message.Message, message.MessageId,
-                    message.Message.Matches.Where(match => fresh.Remove(match.MatchId)).ToList()))
+                    message.Message.Matches.Where(match => fresh.Remove(match.MatchId)).ToList(),
+                    message.Message.Matches.Where(match => untold.Remove(match.MatchId)).ToList()))
                 .ToList());
         }, context.CancellationToken);
 }
