@@ -102,6 +102,47 @@ public sealed class CommitTests
             held.Select(h => (h.Id, h.UpdatedAt.UtcTicks)));
     }
 
+    [Fact]
+    public void A_commit_that_fails_is_reported_until_one_succeeds_and_nothing_written_meanwhile_is_lost()
+    {
+        using var temp = new TempIndex(new MatchingEngineOptions { CommitInterval = TimeSpan.FromMilliseconds(50) });
+        Assert.Null(temp.Index.BackgroundFault);
+
+        // A file where the folder was (as a disk that fails): the committer cannot write, but the index answers from memory.
+        System.IO.Directory.Delete(temp.Folder, recursive: true);
+        File.WriteAllText(temp.Folder, "not a folder");
+        var technology = Listings.Technology("Conformal cooling", "Cooling channels printed in the mould.");
+        temp.Index.Upsert(technology);
+        var fault = Poll(() => temp.Index.BackgroundFault);
+        Assert.Equal(IndexFault.Commit, fault?.Operation);
+        Assert.IsAssignableFrom<IOException>(fault?.Error);
+        Assert.NotNull(temp.Index.Get(technology.Id));
+        Assert.False(temp.Index.Committed);
+
+        // Back: the next commit writes what was kept in memory, and the fault is over.
+        File.Delete(temp.Folder);
+        Assert.NotNull(Poll(() => temp.Index.BackgroundFault is null && temp.Index.Committed ? "committed" : null));
+        Assert.Equal(1, DocumentsOnDisk(temp.Folder));
+    }
+
+    // The value once it is not null, or null at a 20-second deadline.
+    private static T? Poll<T>(Func<T?> value)
+        where T : class
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            if (value() is { } found)
+            {
+                return found;
+            }
+
+            Thread.Sleep(20);
+        }
+
+        return null;
+    }
+
     // As DocumentsOnDisk, while the committer may be writing the next commit point (a half-written one reads as none).
     private static int DocumentsOnDiskWhileCommitting(string folder)
     {

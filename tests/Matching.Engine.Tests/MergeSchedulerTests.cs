@@ -56,10 +56,40 @@ public sealed class MergeSchedulerTests
         }
     }, TestContext.Current.CancellationToken);
 
-    private static IndexWriter Writer(Lucene.Net.Store.Directory directory, int mergeFactor) =>
+    [Fact(Timeout = Timeout)]
+    public Task A_merge_that_fails_is_reported_and_the_merges_after_it_go_on() => Task.Run(() =>
+    {
+        var reports = new System.Collections.Concurrent.ConcurrentQueue<Exception?>();
+        using var directory = new MergesFailWhile();
+        using (var writer = Writer(directory, mergeFactor: 2, reports.Enqueue))
+        {
+            directory.Failing = true;
+            AddOnePerCommit(writer, 8);
+            var deadline = System.Diagnostics.Stopwatch.StartNew();
+            while (!reports.Any(report => report is IOException) && deadline.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                Thread.Sleep(20);
+            }
+
+            Assert.Contains(reports, report => report is IOException);
+
+            directory.Failing = false;
+            AddOnePerCommit(writer, 8);
+            writer.WaitForMerges();
+            writer.Commit();
+            Assert.True(reports.TryPeek(out _));
+            Assert.Null(reports.Last());
+        }
+
+        using var reader = DirectoryReader.Open(directory);
+        Assert.Equal(16, reader.NumDocs);
+        Assert.InRange(reader.Leaves.Count, 1, 8);
+    }, TestContext.Current.CancellationToken);
+
+    private static IndexWriter Writer(Lucene.Net.Store.Directory directory, int mergeFactor, Action<Exception?>? report = null) =>
         new(directory, new IndexWriterConfig(ListingAnalyzer.Version, new WhitespaceAnalyzer(ListingAnalyzer.Version))
         {
-            MergeScheduler = new BackgroundMergeScheduler(),
+            MergeScheduler = new BackgroundMergeScheduler(report ?? (_ => { })),
             MergePolicy = new LogDocMergePolicy { MergeFactor = mergeFactor },
         });
 
@@ -71,5 +101,16 @@ public sealed class MergeSchedulerTests
             writer.AddDocument(new Document { new StringField("id", i.ToString(System.Globalization.CultureInfo.InvariantCulture), Field.Store.YES) });
             writer.Commit();
         }
+    }
+
+    // A directory whose merges cannot write their new segment while Failing (as a disk that fills up).
+    private sealed class MergesFailWhile : RAMDirectory
+    {
+        public volatile bool Failing;
+
+        public override IndexOutput CreateOutput(string name, IOContext context) =>
+            Failing && context.MergeInfo is not null
+                ? throw new IOException($"no space left for {name} (test)")
+                : base.CreateOutput(name, context);
     }
 }

@@ -3,7 +3,11 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Matchmaking.Matching.Api;
 
-/// <summary>Ready only when the index opens and answers: search and matching depend on it.</summary>
+/// <summary>
+/// Ready only when the index opens and answers: search and matching depend on it. An embedded index whose background
+/// commits or merges keep failing (a full or failing disk) answers from memory but is reported degraded, which takes the
+/// replica out of readiness until the work succeeds again.
+/// </summary>
 public sealed class ListingIndexHealthCheck(IServiceProvider services) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -15,6 +19,13 @@ public sealed class ListingIndexHealthCheck(IServiceProvider services) : IHealth
                 ?? throw new InvalidOperationException("No listing index is registered."));
             var listings = index.Count(ListingKind.Technology) + index.Count(ListingKind.Need);
             var where = index is Elasticsearch.ElasticsearchListingIndex elastic ? $" in Elasticsearch index {elastic.IndexName}" : "";
+            if (index is LuceneListingIndex { BackgroundFault: { } fault })
+            {
+                return Task.FromResult(HealthCheckResult.Degraded(
+                    $"{listings} listings indexed; the index's background {fault.Operation} has failed since {fault.Since:O}: {fault.Error.Message}",
+                    fault.Error));
+            }
+
             return Task.FromResult(HealthCheckResult.Healthy($"{listings} listings indexed{where}"));
         }
         catch (Exception exception)

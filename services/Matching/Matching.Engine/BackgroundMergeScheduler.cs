@@ -17,8 +17,12 @@ namespace Matchmaking.Matching.Engine;
 /// A writer never waits for a merge (as with the default); merges that fall behind leave more, smaller segments until
 /// the thread catches up, and the merge policy then picks larger merges.
 /// </para>
+/// <para>
+/// A merge that fails is told to <paramref name="report"/> (as are the merges that succeed after it, with null), so
+/// the index can say so; the thread goes on.
+/// </para>
 /// </summary>
-internal sealed class BackgroundMergeScheduler : MergeScheduler
+internal sealed class BackgroundMergeScheduler(Action<Exception?> report) : MergeScheduler
 {
     private readonly object _gate = new();
     private Thread? _thread;
@@ -51,7 +55,7 @@ internal sealed class BackgroundMergeScheduler : MergeScheduler
     }
 
     // The writer takes a clone of the scheduler it is configured with: each clone starts its own thread, on its first merge.
-    public override object Clone() => new BackgroundMergeScheduler();
+    public override object Clone() => new BackgroundMergeScheduler(report);
 
     protected override void Dispose(bool disposing)
     {
@@ -93,12 +97,14 @@ internal sealed class BackgroundMergeScheduler : MergeScheduler
                 while (writer.GetNextMerge() is { } merge)
                 {
                     writer.Merge(merge);
+                    report(null);
                 }
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
                 // The writer has already undone the failed merge and released its segments (and, on a disposed
                 // writer, aborted it); they are proposed again with the next write. A thread must not end the process.
+                report(exception);
             }
         }
     }

@@ -78,6 +78,9 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
     private readonly Timer? _committer;
     private readonly SemanticIndex? _semantic;
 
+    // Background work failing now, by operation (IndexFault.Commit, IndexFault.Merge).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IndexFault> _faults = new();
+
     // Writes since the last commit; the committer commits when there are any.
     private long _uncommitted;
 
@@ -108,7 +111,7 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
             {
                 OpenMode = OpenMode.CREATE_OR_APPEND,
                 Similarity = s_similarity,
-                MergeScheduler = new BackgroundMergeScheduler(),
+                MergeScheduler = new BackgroundMergeScheduler(error => Report(IndexFault.Merge, error)),
 
                 // One in-memory segment for every indexing thread: a bulk batch is still analysed on every core (the
                 // most of its cost, see UpsertMany), but inverted into one segment, so each commit flushes one segment
@@ -197,6 +200,14 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
 
     /// <summary>Whether every write so far is on disk.</summary>
     public bool Committed => Interlocked.Read(ref _uncommitted) == 0;
+
+    /// <summary>
+    /// The oldest failure of the index's background work (the committer's commits, the segment merges) that has not
+    /// been followed by a success of the same work; null when there is none. Searches and writes go on meanwhile, from
+    /// memory: the health check reports it, since a commit that keeps failing (a full or failing disk) leaves more and
+    /// more to re-apply at the next start.
+    /// </summary>
+    public IndexFault? BackgroundFault => _faults.Values.MinBy(fault => fault.Since);
 
     public IEnumerable<(Guid Id, DateTimeOffset UpdatedAt)> Held() => Read(searcher =>
     {
@@ -660,15 +671,30 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
             if (!_disposed)
             {
                 CommitLocked();
+                Report(IndexFault.Commit, null);
             }
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ObjectDisposedException)
         {
             // The writes stay counted and the next tick tries again; Dispose commits or throws.
+            Report(IndexFault.Commit, exception);
         }
         finally
         {
             _lifetime.ExitReadLock();
+        }
+    }
+
+    // A failure of background work is kept, with when it began, until the same work succeeds.
+    private void Report(string operation, Exception? error)
+    {
+        if (error is null)
+        {
+            _faults.TryRemove(operation, out _);
+        }
+        else
+        {
+            _faults.AddOrUpdate(operation, new IndexFault(operation, error, DateTimeOffset.UtcNow), (_, fault) => fault with { Error = error });
         }
     }
 
@@ -717,4 +743,11 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
     {
         public string HighlightTerm(string originalText, TokenGroup tokenGroup) => originalText;
     }
+}
+
+/// <summary>Background work of the index that fails: which (<see cref="Commit"/>, <see cref="Merge"/>), the last error, since when.</summary>
+public sealed record IndexFault(string Operation, Exception Error, DateTimeOffset Since)
+{
+    public const string Commit = "commit";
+    public const string Merge = "merge";
 }
