@@ -11,8 +11,11 @@ namespace Matchmaking.Research.Tests;
 /// back the same on SQLite and PostgreSQL, and on PostgreSQL one statement text for any number of rows, prepared by
 /// Npgsql once it repeats.
 /// </summary>
-public sealed class SqlRowsTests
+public sealed class SqlRowsTests : IDisposable
 {
+    // The SQLite database's folder, removed after the test.
+    private readonly string _folder = Directory.CreateTempSubdirectory("sqlrows-").FullName;
+
     private const string Table = """
         CREATE TABLE items (
             id text PRIMARY KEY,
@@ -96,12 +99,18 @@ public sealed class SqlRowsTests
         Assert.Contains(prepared, statement => statement.StartsWith("INSERT INTO items", StringComparison.Ordinal));
     }
 
-    private static async Task<ServiceDatabase> DatabaseAsync(string dialect)
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private async Task<ServiceDatabase> DatabaseAsync(string dialect)
     {
         DapperTypeHandlers.Register();
         return dialect == "postgres"
             ? new ResearchDatabase(new DatabaseSettings(DatabaseProvider.Postgres, await PostgresServer.CreateDatabaseAsync("sqlrows")))
             : new ResearchDatabase(new DatabaseSettings(DatabaseProvider.Sqlite,
-                $"Data Source={Path.Combine(Directory.CreateTempSubdirectory("sqlrows-").FullName, "items.db")}"));
+                $"Data Source={Path.Combine(_folder, "items.db")}"));
     }
 }
