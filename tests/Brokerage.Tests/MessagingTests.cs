@@ -302,6 +302,28 @@ public abstract class MessagingTests(BrokerageService brokerage)
             "DELETE FROM deal_history WHERE deal_id = @DealId", new { DealId = dealId }));
     }
 
+    [Fact]
+    public async Task Updates_of_one_technology_published_together_keep_the_newest_content()
+    {
+        var technologyId = Guid.NewGuid();
+        var organisationId = Guid.NewGuid();
+        var t0 = DateTimeOffset.UtcNow.AddMinutes(-10);
+        await brokerage.PublishTechnologyAsync(technologyId, organisationId, "Original", t0);
+
+        // Published back to back, so they mostly meet in one batch: one row per technology, the newest event's content,
+        // whichever arrives first.
+        var ids = new[] { Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid() };
+        await brokerage.PublishAsync(Updated(technologyId, organisationId, "Newest", t0.AddMinutes(3)), ids[0]);
+        await brokerage.PublishAsync(Updated(technologyId, organisationId, "Older", t0.AddMinutes(1)), ids[1]);
+        await brokerage.PublishAsync(Updated(technologyId, organisationId, "Middle", t0.AddMinutes(2)), ids[2]);
+        foreach (var id in ids)
+        {
+            await brokerage.WaitUntilHandledAsync("brokerage-technology-updated", id);
+        }
+
+        Assert.Equal(new TechnologyRow(organisationId.ToString(), "Newest", "published"), Assert.Single(await TechnologyAsync(technologyId)));
+    }
+
     private async Task PublishAndWaitAsync<T>(T message, string consumer)
         where T : class
     {

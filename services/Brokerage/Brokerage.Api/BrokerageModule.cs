@@ -45,11 +45,11 @@ public static class BrokerageModule
         }
         builder.Services.AddConsumers(bus =>
         {
-            bus.AddConsumer<BrokerageTechnologyPublishedConsumer>();
-            bus.AddConsumer<BrokerageTechnologyUpdatedConsumer>();
+            bus.AddConsumer<BrokerageTechnologyPublishedConsumer>(Batching.Configure);
+            bus.AddConsumer<BrokerageTechnologyUpdatedConsumer>(Batching.Configure);
             bus.AddConsumer<BrokerageTechnologyWithdrawnConsumer>();
-            bus.AddConsumer<BrokerageNeedPostedConsumer>();
-            bus.AddConsumer<BrokerageNeedUpdatedConsumer>();
+            bus.AddConsumer<BrokerageNeedPostedConsumer>(Batching.Configure);
+            bus.AddConsumer<BrokerageNeedUpdatedConsumer>(Batching.Configure);
             bus.AddConsumer<BrokerageNeedClosedConsumer>();
             bus.AddConsumer<BrokerageMatchesSuggestedConsumer>(Batching.Configure);
             bus.AddConsumer<BrokerageInterestExpressedConsumer>();

@@ -3,6 +3,7 @@ using Dapper;
 using MassTransit;
 using Matchmaking.Needs.Contracts;
 using Matchmaking.ServiceDefaults.Messaging;
+using Matchmaking.ServiceDefaults.Storage;
 
 namespace Matchmaking.Brokerage.Api.ReadModels;
 
@@ -15,22 +16,35 @@ public static class NeedReadModel
     public const string Open = "open";
     public const string Closed = "closed";
 
-    public static Task UpsertContentAsync(
+    /// <summary>
+    /// The content of many posted or updated events in one statement (a batch consumer's): of each need, its newest
+    /// event, taken only if newer than the content held.
+    /// </summary>
+    public static async Task UpsertContentAsync(
         DbConnection connection, DbTransaction transaction,
-        Guid id, Guid organisationId, string title, string visibility, DateTimeOffset occurredAt) =>
-        connection.ExecuteAsync(
-            """
-            INSERT INTO needs (id, organisation_id, title, visibility, status, content_at, closed_at)
-            VALUES (@Id, @OrganisationId, @Title, @Visibility, @Status, @OccurredAt, NULL)
-            ON CONFLICT (id) DO UPDATE SET
-                organisation_id = excluded.organisation_id,
-                title = excluded.title,
-                visibility = excluded.visibility,
-                content_at = excluded.content_at
-            WHERE needs.content_at IS NULL OR needs.content_at <= excluded.content_at
-            """,
-            new { Id = id, OrganisationId = organisationId, Title = title, Visibility = visibility, Status = Open, OccurredAt = occurredAt },
-            transaction);
+        IEnumerable<(Guid Id, Guid OrganisationId, string Title, string Visibility, DateTimeOffset OccurredAt)> contents)
+    {
+        // One row per id, in one order of ids (as for technologies).
+        var newest = contents.GroupBy(c => c.Id).Select(group => group.MaxBy(c => c.OccurredAt)).OrderBy(c => c.Id).ToList();
+        foreach (var chunk in newest.Chunk(SqlRows.RowsPerStatement(6)))
+        {
+            var parameters = new DynamicParameters();
+            var rows = SqlRows.Rows(connection, chunk, parameters, c => (c.Id, c.OrganisationId, c.Title, c.Visibility, Open, c.OccurredAt));
+            await connection.ExecuteAsync(
+                $"""
+                INSERT INTO needs (id, organisation_id, title, visibility, status, content_at)
+                {rows}
+                ON CONFLICT (id) DO UPDATE SET
+                    organisation_id = excluded.organisation_id,
+                    title = excluded.title,
+                    visibility = excluded.visibility,
+                    content_at = excluded.content_at
+                WHERE needs.content_at IS NULL OR needs.content_at <= excluded.content_at
+                """,
+                parameters,
+                transaction);
+        }
+    }
 
     public static Task CloseAsync(
         DbConnection connection, DbTransaction transaction, Guid id, Guid organisationId, DateTimeOffset occurredAt) =>
@@ -46,20 +60,23 @@ public static class NeedReadModel
             transaction);
 }
 
-public sealed class BrokerageNeedPostedConsumer(BrokerageDatabase database, ConfidentialText confidential) : IConsumer<NeedPosted>
+// Posted and updated events come in batches, as for technologies.
+public sealed class BrokerageNeedPostedConsumer(BrokerageDatabase database, ConfidentialText confidential) : IConsumer<Batch<NeedPosted>>
 {
-    public Task Consume(ConsumeContext<NeedPosted> context) =>
-        Inbox.HandleOnceAsync(database, context, "brokerage-need-posted", (connection, transaction) =>
-            NeedReadModel.UpsertContentAsync(connection, transaction, context.Message.NeedId, context.Message.OrganisationId,
-                confidential.Open(context.Message.Title), context.Message.Visibility, context.Message.OccurredAt));
+    public Task Consume(ConsumeContext<Batch<NeedPosted>> context) =>
+        Inbox.HandleOnceAsync(database, context.Message.ToList(), "brokerage-need-posted", (messages, connection, transaction) =>
+            NeedReadModel.UpsertContentAsync(connection, transaction, messages.Select(m => (m.Message.NeedId, m.Message.OrganisationId,
+                confidential.Open(m.Message.Title ?? ""), m.Message.Visibility ?? "staff-only", m.Message.OccurredAt))),
+            context.CancellationToken);
 }
 
-public sealed class BrokerageNeedUpdatedConsumer(BrokerageDatabase database, ConfidentialText confidential) : IConsumer<NeedUpdated>
+public sealed class BrokerageNeedUpdatedConsumer(BrokerageDatabase database, ConfidentialText confidential) : IConsumer<Batch<NeedUpdated>>
 {
-    public Task Consume(ConsumeContext<NeedUpdated> context) =>
-        Inbox.HandleOnceAsync(database, context, "brokerage-need-updated", (connection, transaction) =>
-            NeedReadModel.UpsertContentAsync(connection, transaction, context.Message.NeedId, context.Message.OrganisationId,
-                confidential.Open(context.Message.Title), context.Message.Visibility, context.Message.OccurredAt));
+    public Task Consume(ConsumeContext<Batch<NeedUpdated>> context) =>
+        Inbox.HandleOnceAsync(database, context.Message.ToList(), "brokerage-need-updated", (messages, connection, transaction) =>
+            NeedReadModel.UpsertContentAsync(connection, transaction, messages.Select(m => (m.Message.NeedId, m.Message.OrganisationId,
+                confidential.Open(m.Message.Title ?? ""), m.Message.Visibility ?? "staff-only", m.Message.OccurredAt))),
+            context.CancellationToken);
 }
 
 public sealed class BrokerageNeedClosedConsumer(BrokerageDatabase database) : IConsumer<NeedClosed>
