@@ -47,6 +47,17 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
 
     private const int IndexingChunk = 256;
 
+    // Segments below this size count as this size when the merge policy picks merges (Lucene's default is 2 MB). Under
+    // a stream of posts every batch's reopen flushes a segment of a few listings, and with the default floor they all
+    // look alike, so the policy kept merging the largest of them (up to 2 MB) again with ten new tiny ones: at 40
+    // listings a second the merge thread was 29% of Matching's processor time (perf, infra/load.sh's paced phase). With
+    // 0.1 MB small segments merge with their like, a few times each. Measured as Matching's CPU per listing over
+    // Research's in the same paced phase (a ratio: the machine's speed varies between runs, and Research's cost does not
+    // depend on the index): 5.6-5.7 against 6.8-7.2 with the default, two runs each. A bulk write's segments (a rebuild's
+    // 500 listings, about 1 MB) are alike either way; bench --sizes 20000 showed no difference beyond the machine's
+    // variation between runs (0.56-0.97 ms of CPU per listing for either floor, alternated three times).
+    private const double MergeFloorSegmentMB = 0.1;
+
     // NRTCachingDirectory: a flushed segment up to this size is kept in memory, up to this much in all.
     private const double NrtCacheMaxMergeMB = 4.0;
     private const double NrtCacheMaxCachedMB = 48.0;
@@ -112,6 +123,7 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
                 OpenMode = OpenMode.CREATE_OR_APPEND,
                 Similarity = s_similarity,
                 MergeScheduler = new BackgroundMergeScheduler(error => Report(IndexFault.Merge, error)),
+                MergePolicy = new TieredMergePolicy { FloorSegmentMB = MergeFloorSegmentMB },
 
                 // One in-memory segment for every indexing thread: a bulk batch is still analysed on every core (the
                 // most of its cost, see UpsertMany), but inverted into one segment, so each commit flushes one segment
