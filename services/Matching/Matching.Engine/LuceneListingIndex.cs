@@ -669,11 +669,21 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
 
         _writer.Commit();
         Interlocked.Add(ref _uncommitted, -pending);
+        // A commit that succeeds, the committer's or a durable write's, ends a commit fault.
+        Report(IndexFault.Commit, null);
     }
 
     private void CommitPending()
     {
-        if (Interlocked.Read(ref _uncommitted) == 0 || !_lifetime.TryEnterReadLock(0))
+        if (Interlocked.Read(ref _uncommitted) == 0)
+        {
+            // Everything is on disk, so no commit is failing: this also ends a fault that a failed attempt reported
+            // after a concurrent durable commit had succeeded.
+            Report(IndexFault.Commit, null);
+            return;
+        }
+
+        if (!_lifetime.TryEnterReadLock(0))
         {
             return;
         }
@@ -683,7 +693,6 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
             if (!_disposed)
             {
                 CommitLocked();
-                Report(IndexFault.Commit, null);
             }
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ObjectDisposedException)

@@ -110,11 +110,12 @@ public sealed class BrokerageMatchesSuggestedConsumer(BrokerageDatabase database
                     transaction)).Select(Guid.Parse));
             }
 
-            // A pair named by several events of the batch is announced in the first of them only.
+            // A pair named by several events of the batch is announced in the first of them only; to the technology's
+            // owner, in the first that finds its need visible (the flag stored is the newest event's).
             await Notify.AddAsync(connection, transaction, messages
                 .SelectMany(message => MatchFoundNotifications.For(message.Message, message.MessageId,
                     message.Message.Matches.Where(match => fresh.Remove(match.MatchId)).ToList(),
-                    message.Message.Matches.Where(match => untold.Remove(match.MatchId)).ToList()))
+                    message.Message.Matches.Where(match => MatchFoundNotifications.Visible(match) && untold.Remove(match.MatchId)).ToList()))
                 .ToList());
         }, context.CancellationToken);
 }
