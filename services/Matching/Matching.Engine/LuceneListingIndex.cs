@@ -765,10 +765,3 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
         public string HighlightTerm(string originalText, TokenGroup tokenGroup) => originalText;
     }
 }
-
-/// <summary>Background work of the index that fails: which (<see cref="Commit"/>, <see cref="Merge"/>), the last error, since when.</summary>
-public sealed record IndexFault(string Operation, Exception Error, DateTimeOffset Since)
-{
-    public const string Commit = "commit";
-    public const string Merge = "merge";
-}

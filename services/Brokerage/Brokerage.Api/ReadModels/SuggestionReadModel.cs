@@ -53,6 +53,7 @@ public sealed class BrokerageMatchesSuggestedConsumer(BrokerageDatabase database
             // is whether the owner was told before.
             var untold = new HashSet<Guid>();
             var toTell = new List<Guid>();
+            var nowVisible = matches.Where(s => MatchFoundNotifications.Visible(s.Match)).Select(s => s.Match.MatchId).ToHashSet();
             foreach (var chunk in matches.Chunk(SqlRows.RowsPerStatement(8)))
             {
                 var parameters = new DynamicParameters();
@@ -87,7 +88,7 @@ public sealed class BrokerageMatchesSuggestedConsumer(BrokerageDatabase database
                         fresh.Add(id);
                         untold.Add(id);
                     }
-                    else if (!told)
+                    else if (!told && nowVisible.Contains(id))
                     {
                         toTell.Add(id);
                     }
@@ -96,8 +97,7 @@ public sealed class BrokerageMatchesSuggestedConsumer(BrokerageDatabase database
 
             // Known pairs whose owner was not told and whose need is visible now: told now, by exactly one writer (the
             // flag is taken in the update), and never again.
-            var nowVisible = matches.Where(s => MatchFoundNotifications.Visible(s.Match)).Select(s => s.Match.MatchId).ToHashSet();
-            foreach (var chunk in toTell.Where(nowVisible.Contains).Order().Chunk(SqlRows.ParametersPerStatement))
+            foreach (var chunk in toTell.Order().Chunk(SqlRows.ParametersPerStatement))
             {
                 var parameters = new DynamicParameters();
                 untold.UnionWith((await connection.QueryAsync<string>(
