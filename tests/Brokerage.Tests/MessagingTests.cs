@@ -178,6 +178,34 @@ public abstract class MessagingTests(BrokerageService brokerage)
     }
 
     [Fact]
+    public async Task A_university_told_of_a_pair_is_not_told_again_after_its_need_was_hidden_and_shown()
+    {
+        var university = Guid.NewGuid();
+        var shown = new SuggestedMatch(Guid.NewGuid(), Guid.NewGuid(), university, Guid.NewGuid(), Guid.NewGuid(), 0.5, "public");
+        var hidden = shown with { NeedVisibility = "staff-only" };
+        var at = DateTimeOffset.UtcNow;
+
+        // Published back to back, so they mostly meet in one batch, whose newest event finds the need staff-only.
+        var ids = new[] { Guid.NewGuid(), Guid.NewGuid() };
+        await brokerage.PublishAsync(new MatchesSuggested(shown.TechnologyId, "technology", [shown], at), ids[0]);
+        await brokerage.PublishAsync(new MatchesSuggested(shown.TechnologyId, "technology", [hidden], at.AddMinutes(1)), ids[1]);
+        foreach (var id in ids)
+        {
+            await brokerage.WaitUntilHandledAsync("brokerage-matches-suggested", id);
+        }
+
+        // Shown again later beside a new pair: the university heard of the first pair in the first event already, so
+        // the technology's second notification announces the new pair alone.
+        var other = shown with { MatchId = Guid.NewGuid(), NeedId = Guid.NewGuid(), NeedOrganisationId = Guid.NewGuid() };
+        await PublishAndWaitAsync(new MatchesSuggested(shown.TechnologyId, "technology", [shown, other], at.AddMinutes(2)), "brokerage-matches-suggested");
+        Assert.Equal(
+            ["The matching engine suggested 1 need your technology may answer.", "The matching engine suggested 1 need your technology may answer."],
+            await brokerage.QueryAsync<string>(
+                "SELECT body FROM notifications WHERE kind = 'match-found' AND organisation_id = @University ORDER BY created_at",
+                new { University = university.ToString("D") }));
+    }
+
+    [Fact]
     public async Task A_match_suggested_before_its_listings_arrive_can_still_be_brokered()
     {
         var pair = new Pair(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());

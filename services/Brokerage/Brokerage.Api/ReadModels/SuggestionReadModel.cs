@@ -50,10 +50,12 @@ public sealed class BrokerageMatchesSuggestedConsumer(BrokerageDatabase database
             // The technology's owner is told of a pair once, when its need is first seen public or anonymous: a pair
             // suggested while its need was staff-only is kept untold (technology_owner_told = 0) and told when a later
             // computation finds the need visible. The upsert keeps the stored flag, so what it returns for a known pair
-            // is whether the owner was told before.
+            // is whether the owner was told before. Seen visible in any event of the batch is told, in the first such
+            // event, as it would be were the events consumed one by one, even if a newer one finds the need staff-only.
             var untold = new HashSet<Guid>();
             var toTell = new List<Guid>();
-            var nowVisible = matches.Where(s => MatchFoundNotifications.Visible(s.Match)).Select(s => s.Match.MatchId).ToHashSet();
+            var seenVisible = messages.SelectMany(message => message.Message.Matches)
+                .Where(MatchFoundNotifications.Visible).Select(match => match.MatchId).ToHashSet();
             foreach (var chunk in matches.Chunk(SqlRows.RowsPerStatement(8)))
             {
                 var parameters = new DynamicParameters();
@@ -61,7 +63,7 @@ public sealed class BrokerageMatchesSuggestedConsumer(BrokerageDatabase database
                 (
                     suggestion.Match.MatchId, suggestion.Match.TechnologyId, suggestion.Match.TechnologyOrganisationId,
                     suggestion.Match.NeedId, suggestion.Match.NeedOrganisationId, suggestion.Match.Score, suggestion.OccurredAt,
-                    MatchFoundNotifications.Visible(suggestion.Match) ? 1 : 0
+                    seenVisible.Contains(suggestion.Match.MatchId) ? 1 : 0
                 ));
                 var upserted = await connection.QueryAsync<(string MatchId, bool Inserted, bool Told)>(
                     $"""
@@ -88,7 +90,7 @@ public sealed class BrokerageMatchesSuggestedConsumer(BrokerageDatabase database
                         fresh.Add(id);
                         untold.Add(id);
                     }
-                    else if (!told && nowVisible.Contains(id))
+                    else if (!told && seenVisible.Contains(id))
                     {
                         toTell.Add(id);
                     }
@@ -111,7 +113,7 @@ public sealed class BrokerageMatchesSuggestedConsumer(BrokerageDatabase database
             }
 
             // A pair named by several events of the batch is announced in the first of them only; to the technology's
-            // owner, in the first that finds its need visible (the flag stored is the newest event's).
+            // owner, in the first that finds its need visible.
             await Notify.AddAsync(connection, transaction, messages
                 .SelectMany(message => MatchFoundNotifications.For(message.Message, message.MessageId,
                     message.Message.Matches.Where(match => fresh.Remove(match.MatchId)).ToList(),
