@@ -244,6 +244,12 @@ public sealed class LoadRun(ITestOutputHelper output)
             var seconds = clock.Elapsed.TotalSeconds;
 
             var runCosts = await costs(applied);
+
+            // Listings matched by their words and still waiting for their sentence vectors (embedded in the background
+            // within a share of a core while the index is busy, MatchingEngineOptions.EmbeddingShareUnderLoad).
+            Task<int> AwaitingVectorsAsync() => matching.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM listings_awaiting_vectors");
+            Task<int> ListingsAsync() => matching.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM listings");
+            var awaitingAfterRun = await AwaitingVectorsAsync();
             var latencies = Latencies(await FirstMatchesAsync(), posted);
             var perSecond = applied / seconds;
 
@@ -278,6 +284,9 @@ public sealed class LoadRun(ITestOutputHelper output)
             var pacedMatches = await FirstMatchesAsync();
             var pacedLatencies = Latencies(pacedMatches, paced);
             var pacedCost = await pacedCosts(pacedApplied);
+            var (awaitingAfterPaced, listingsAfterPaced) = (await AwaitingVectorsAsync(), await ListingsAsync());
+            var semantic = string.Create(CultureInfo.InvariantCulture,
+                $"  awaiting sentence vectors: {awaitingAfterRun} after the flood, {awaitingAfterPaced} of {listingsAfterPaced} listings after the paced run");
             // A queue that builds shows as a median that grows from one tenth of the paced listings to the next.
             var tenths = paced.Chunk(Math.Max(1, pacedListings / 10))
                 .Select(tenth => Percentile(Latencies(pacedMatches, tenth), 0.5).ToString("F0", CultureInfo.InvariantCulture));
@@ -292,9 +301,10 @@ public sealed class LoadRun(ITestOutputHelper output)
             output.WriteLine(line);
             output.WriteLine(detail);
             output.WriteLine(pacedLine);
+            output.WriteLine(semantic);
             if (System.Environment.GetEnvironmentVariable("MATCHMAKING_LOAD_REPORT") is { Length: > 0 } report)
             {
-                await File.AppendAllTextAsync(report, line + "\n" + detail + "\n" + pacedLine + "\n", Ct);
+                await File.AppendAllTextAsync(report, line + "\n" + detail + "\n" + pacedLine + "\n" + semantic + "\n", Ct);
             }
 
             Assert.Equal(0, warmupFailures + failures + pacedFailures);

@@ -24,6 +24,8 @@ public static class MatchingModule
                 $"{MatchingOptions.Section}:TopN must be between 1 and {MatchingOptions.MaxTopN}.")
             .Validate(options => options.RankingRefreshInterval > TimeSpan.Zero,
                 $"{MatchingOptions.Section}:RankingRefreshInterval must be positive.")
+            .Validate(options => options.EmbeddingShareUnderLoad is >= 0 and <= 1,
+                $"{MatchingOptions.Section}:EmbeddingShareUnderLoad must be between 0 and 1.")
             .Validate(options => options.Index.IsValid,
                 $"{MatchingOptions.Section}:Index:Provider must be 'lucene' or 'elasticsearch'; with 'elasticsearch', " +
                 $"{MatchingOptions.Section}:Index:Elasticsearch:Url must be an absolute http(s) URL, IndexPrefix set and Replicas at least 0.")
@@ -36,7 +38,8 @@ public static class MatchingModule
             var options = provider.GetRequiredService<IOptions<MatchingOptions>>().Value;
             return options.Index.UsesElasticsearch
                 ? new ElasticsearchListingIndex(options.Index.Elasticsearch.ToIndexOptions())
-                : new LuceneListingIndex(options.ResolveIndexPath(provider.GetRequiredService<IConfiguration>()));
+                : new LuceneListingIndex(options.ResolveIndexPath(provider.GetRequiredService<IConfiguration>()),
+                    new MatchingEngineOptions { EmbeddingShareUnderLoad = options.EmbeddingShareUnderLoad });
         });
         services.AddSingleton<MatchingIndexRebuilder>();
         services.AddHostedService<IndexUpgrade>();

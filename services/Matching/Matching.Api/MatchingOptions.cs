@@ -15,6 +15,12 @@ public sealed class MatchingOptions
     /// <summary>How often the ranking weights are relearned from all feedback (feedback through the API relearns at once).</summary>
     public TimeSpan RankingRefreshInterval { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// The share of one core the embedded index's sentence embedding may take while requests keep coming (0 to 1; 0
+    /// waits for an idle second). See <see cref="Engine.MatchingEngineOptions.EmbeddingShareUnderLoad"/>.
+    /// </summary>
+    public double EmbeddingShareUnderLoad { get; set; } = new Engine.MatchingEngineOptions().EmbeddingShareUnderLoad;
+
     /// <summary>The folder of the embedded Lucene index; <c>{DataDirectory}/index</c> when not set.</summary>
     public string? IndexPath { get; set; }
 

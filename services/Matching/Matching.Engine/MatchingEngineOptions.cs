@@ -39,6 +39,17 @@ public sealed record MatchingEngineOptions
     /// <summary>The folder of the vector store; the index folder's <c>semantic</c> subfolder by default.</summary>
     public string? EmbeddingStorePath { get; init; }
 
+    /// <summary>
+    /// The share of one core embedding may take while the index is in use (writes, matches, searches keep coming):
+    /// after each batch it ran then, the worker rests long enough to keep to this share. With an idle second it runs
+    /// freely. Zero waits for idleness, as the engine did before: under a steady stream of listings their vectors, and
+    /// the semantic re-matching that follows them, then waited for the stream to stop, however long it ran. The
+    /// default 0.1 is a twentieth of a 2-core machine; all-MiniLM-L6-v2 took 12, 20 and 59 ms a text of 30, 80 and
+    /// 200 words on an idle core here (batches of 4), so some 2-8 texts a second, fewer on a loaded machine, where a
+    /// batch's wall time (what the share is measured in) is longer.
+    /// </summary>
+    public double EmbeddingShareUnderLoad { get; init; } = 0.1;
+
     /// <summary>The sentence model; the process's shared all-MiniLM-L6-v2 by default.</summary>
     public ITextEmbedder? Embedder { get; init; }
 }

@@ -16,8 +16,8 @@ public sealed record SemanticStatus(int Pending, int Stored, int Failed, string?
 /// <summary>
 /// The semantic side of the index, off the request path: indexing only writes the key of a listing's text (a hash)
 /// into its Lucene document and queues the text; one background worker embeds queued texts in small batches into the
-/// <see cref="EmbeddingStore"/> whenever the index has been idle for a moment; a match reads its candidates' keys and uses
-/// the vectors that exist by then. The model
+/// <see cref="EmbeddingStore"/>, oldest first, freely whenever the index has been idle for a moment and within a small
+/// share of a core while it is busy; a match reads its candidates' keys and uses the vectors that exist by then. The model
 /// is English only: an English listing is embedded from its own text, a Chinese one from its English dictionary
 /// gloss (<see cref="ChineseGloss"/>), computed at indexing and embedded in the background like any other text.
 /// </summary>
@@ -28,28 +28,38 @@ internal sealed class SemanticIndex : IDisposable
     // Small batches: a match that arrives while one runs waits for a core at most that long (some 0.25 s a text).
     private const int Batch = 4;
 
-    // Embedding waits until the index has had no write, match or search for this long: it takes a core for as long
-    // as it runs, which on a small machine would slow the requests and a bulk load (a rebuild) a great deal
-    // (bench, 2 cores: match p50 21 → 90 ms while a backlog was embedded). Under constant load it waits.
+    // Embedding runs freely once the index has had no write, match or search for this long: it takes a core for as
+    // long as it runs, which on a small machine would slow the requests and a bulk load (a rebuild) a great deal
+    // (bench, 2 cores: match p50 21 → 90 ms while a backlog was embedded). Under constant load it keeps to its share.
     private static readonly TimeSpan s_quietPeriod = TimeSpan.FromSeconds(1);
+
+    // A batch is the oldest queued text and those of the next oldest closest to it in length (a batch is padded to its
+    // longest): oldest first, so no text waits behind a stream of shorter ones.
+    private const int BatchWindow = Batch * 8;
 
     private readonly EmbeddingStore _store;
     private readonly ITextEmbedder _embedder;
-    private readonly ConcurrentDictionary<string, (byte[] Key, string Text)> _pending = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (byte[] Key, string Text, long Order)> _pending = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _signal = new(0);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _worker;
+    private readonly double _busyShare;
     private int _failed;
     private long _lastUse;
+    private long _queued;
     private volatile string? _lastError;
 
     private readonly Func<Listing, ListingProfile?, string?> _chineseText;
 
     /// <param name="chineseText">The English stand-in a Chinese listing is embedded from (its gloss), or null for none.</param>
-    public SemanticIndex(EmbeddingStore store, ITextEmbedder embedder, Func<Listing, ListingProfile?, string?>? chineseText = null)
+    /// <param name="busyShare">The share of a core embedding takes while the index is in use (<see cref="MatchingEngineOptions.EmbeddingShareUnderLoad"/>).</param>
+    public SemanticIndex(EmbeddingStore store, ITextEmbedder embedder, Func<Listing, ListingProfile?, string?>? chineseText = null, double busyShare = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(busyShare);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(busyShare, 1);
         _store = store;
         _embedder = embedder;
+        _busyShare = busyShare;
         _chineseText = chineseText ?? ((_, _) => null);
         _worker = Task.Factory.StartNew(Work, TaskCreationOptions.LongRunning);
     }
@@ -65,7 +75,8 @@ internal sealed class SemanticIndex : IDisposable
         var embedder = options.Embedder ?? MiniLmEmbedder.Shared;
         var folder = options.EmbeddingStorePath ?? Path.Combine(indexPath, "semantic");
         var name = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(embedder.ModelId)))[..16];
-        return new SemanticIndex(new EmbeddingStore(Path.Combine(folder, $"embeddings-{name}.bin"), embedder.ModelId, embedder.Dimensions), embedder, chineseText);
+        return new SemanticIndex(new EmbeddingStore(Path.Combine(folder, $"embeddings-{name}.bin"), embedder.ModelId, embedder.Dimensions), embedder, chineseText,
+            options.EmbeddingShareUnderLoad);
     }
 
     public SemanticStatus Status => new(_pending.Count, _store.Count, Volatile.Read(ref _failed), _lastError);
@@ -244,34 +255,64 @@ internal sealed class SemanticIndex : IDisposable
 
     private void Enqueue(byte[] key, string text)
     {
-        if (!_store.Contains(key) && _pending.TryAdd(Convert.ToHexString(key), (key, text)))
+        if (!_store.Contains(key) && _pending.TryAdd(Convert.ToHexString(key), (key, text, Interlocked.Increment(ref _queued))))
         {
             _signal.Release();
         }
     }
 
+    // How long to rest after embedding for the given milliseconds to keep to the busy share.
+    private long RestAfter(long took) => (long)(took * (1 - _busyShare) / _busyShare);
+
+    private List<KeyValuePair<string, (byte[] Key, string Text, long Order)>> NextBatch()
+    {
+        var window = _pending.OrderBy(x => x.Value.Order).Take(BatchWindow).ToList();
+        var oldest = window[0].Value;
+        return window.OrderBy(x => Math.Abs(x.Value.Text.Length - oldest.Text.Length)).ThenBy(x => x.Value.Order)
+            .Take(Batch).ToList();
+    }
+
     private void Work()
     {
         var token = _stopping.Token;
+        var quietPeriod = (long)s_quietPeriod.TotalMilliseconds;
+
+        // While the index is busy, the next batch may start no earlier than this (Environment.TickCount64). A busy
+        // stretch begins with the rest a batch as long as the quiet period would earn, so a short burst of writes or
+        // a bulk load is not slowed at all.
+        var busyTurn = 0L;
+        var wasBusy = false;
+
+        // The first batch loads the model (seconds on a loaded machine), which is no measure of a batch's time.
+        var modelLoaded = false;
         try
         {
             while (!token.IsCancellationRequested)
             {
                 if (_pending.IsEmpty)
                 {
+                    wasBusy = false;
                     _signal.Wait(token);
                     continue;
                 }
 
-                var quiet = Environment.TickCount64 - Volatile.Read(ref _lastUse);
-                if (quiet < s_quietPeriod.TotalMilliseconds)
+                var now = Environment.TickCount64;
+                var quietFor = quietPeriod - (now - Volatile.Read(ref _lastUse));
+                var busy = quietFor > 0;
+                if (busy && !wasBusy && _busyShare > 0)
                 {
-                    token.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(s_quietPeriod.TotalMilliseconds - quiet));
+                    busyTurn = Math.Max(busyTurn, now + RestAfter(quietPeriod));
+                }
+
+                wasBusy = busy;
+                if (busy && (_busyShare == 0 || now < busyTurn))
+                {
+                    var wait = _busyShare == 0 ? quietFor : Math.Min(quietFor, busyTurn - now);
+                    token.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(wait));
                     continue;
                 }
 
-                // Texts of like length together: a batch is padded to its longest.
-                var batch = _pending.OrderBy(x => x.Value.Text.Length).Take(Batch).ToList();
+                var batch = NextBatch();
                 try
                 {
                     var vectors = _embedder.Embed(batch.ConvertAll(x => x.Value.Text), token);
@@ -292,6 +333,14 @@ internal sealed class SemanticIndex : IDisposable
                 {
                     _pending.TryRemove(item.Key, out _);
                 }
+
+                if (busy && modelLoaded)
+                {
+                    // Rest so that this batch's time is the given share of the time until the next busy one.
+                    busyTurn = Environment.TickCount64 + RestAfter(Environment.TickCount64 - now);
+                }
+
+                modelLoaded = true;
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
