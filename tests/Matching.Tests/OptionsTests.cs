@@ -8,9 +8,11 @@ namespace Matchmaking.Matching.Tests;
 public sealed class OptionsTests
 {
     [Theory]
-    [InlineData("0")]
-    [InlineData("101")]
-    public async Task The_service_refuses_to_start_with_a_top_n_outside_1_to_100(string topN)
+    [InlineData("TopN", "0")]
+    [InlineData("TopN", "101")]
+    [InlineData("EmbeddingShareUnderLoad", "-0.1")]
+    [InlineData("EmbeddingShareUnderLoad", "1.5")]
+    public async Task The_service_refuses_to_start_with_a_setting_out_of_its_range(string setting, string value)
     {
         var folder = Directory.CreateTempSubdirectory("matching-tests-").FullName;
         try
@@ -18,12 +20,12 @@ public sealed class OptionsTests
             var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => RunningService.StartAsync(
                 [
                     new("Matchmaking:DataDirectory", folder),
-                    new("Matchmaking:Matching:TopN", topN),
+                    new($"Matchmaking:Matching:{setting}", value),
                 ],
                 builder => builder.AddMatching(),
                 app => app.MapMatching()));
 
-            Assert.Contains("TopN", exception.Message, StringComparison.Ordinal);
+            Assert.Contains($"Matchmaking:Matching:{setting}", exception.Message, StringComparison.Ordinal);
         }
         finally
         {
