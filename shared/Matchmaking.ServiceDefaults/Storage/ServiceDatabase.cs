@@ -22,7 +22,7 @@ public abstract class ServiceDatabase
     protected ServiceDatabase(DatabaseSettings settings)
     {
         Provider = settings.Provider;
-        ConnectionString = Provider == DatabaseProvider.Postgres ? WithAutoPrepare(settings.ConnectionString) : settings.ConnectionString;
+        ConnectionString = Provider == DatabaseProvider.Postgres ? WithPoolDefaults(settings.ConnectionString) : settings.ConnectionString;
     }
 
     public DatabaseProvider Provider { get; }
@@ -53,19 +53,37 @@ public abstract class ServiceDatabase
     }
 
     /// <summary>
-    /// Unless the connection string says otherwise, Npgsql prepares a statement on the server once it has run it a few
-    /// times on a connection (<c>Max Auto Prepare</c>; pooled connections keep their prepared statements), so the hot
-    /// statements, whose texts do not change with the number of rows (<see cref="SqlRows"/>), are parsed and planned
-    /// once per connection instead of on every execution.
+    /// Two pool settings, each unless the connection string sets it:
+    /// <list type="bullet">
+    /// <item><c>Max Auto Prepare</c>: Npgsql prepares a statement on the server once it has run it a few times on a
+    /// connection (pooled connections keep their prepared statements), so the hot statements, whose texts do not change
+    /// with the number of rows (<see cref="SqlRows"/>), are parsed and planned once per connection instead of on every
+    /// execution.</item>
+    /// <item><c>No Reset On Close</c>: a connection taken from the pool is otherwise reset before its next use, which
+    /// with prepared statements kept is seven statements (<c>SET SESSION AUTHORIZATION DEFAULT</c>, <c>RESET ALL</c>,
+    /// <c>CLOSE ALL</c>, <c>UNLISTEN *</c>, <c>pg_advisory_unlock_all()</c>, <c>DISCARD SEQUENCES</c>, <c>DISCARD
+    /// TEMP</c>): more than half of the statements Research and Needs ran per listing under infra/load.sh. The services
+    /// keep no session state: their work is transactions, and the one session-level lock (<see cref="MigrationLock"/>)
+    /// is taken on an unpooled connection of its own.</item>
+    /// </list>
     /// </summary>
-    private static string WithAutoPrepare(string connectionString)
+    private static string WithPoolDefaults(string connectionString)
     {
-        if (connectionString.Replace(" ", "", StringComparison.Ordinal).Contains("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase))
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Select(key => key.Replace(" ", "", StringComparison.Ordinal))
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!given.Contains("MaxAutoPrepare"))
         {
-            return connectionString;
+            builder.MaxAutoPrepare = 64;
         }
 
-        return new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 64 }.ConnectionString;
+        if (!given.Contains("NoResetOnClose"))
+        {
+            builder.NoResetOnClose = true;
+        }
+
+        return builder.ConnectionString;
     }
 
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
