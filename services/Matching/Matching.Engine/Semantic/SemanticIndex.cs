@@ -25,7 +25,8 @@ internal sealed class SemanticIndex : IDisposable
 {
     public const string KeyField = "semantic";
 
-    // Small batches: a match that arrives while one runs waits for a core at most that long (some 0.25 s a text).
+    // Small batches: a match that arrives while one runs waits for a core at most that long (all-MiniLM-L6-v2: 12-59 ms
+    // a text of 30-200 words on an idle core here).
     private const int Batch = 4;
 
     // Embedding runs freely once the index has had no write, match or search for this long: it takes a core for as
