@@ -26,6 +26,14 @@ public static class SqlRows
     public static int RowsPerStatement(int columns) => Math.Max(1, ParametersPerStatement / columns);
 
     /// <summary>
+    /// The rows of a batch upsert: one per key, the newest (PostgreSQL's <c>ON CONFLICT DO UPDATE</c> may not update a
+    /// row twice in one statement), in key order, so concurrent batches lock the rows they share in the same order.
+    /// </summary>
+    public static List<T> NewestPerKey<T, TKey, TOrder>(IEnumerable<T> items, Func<T, TKey> key, Func<T, TOrder> newness)
+        where TKey : notnull =>
+        items.GroupBy(key).Select(group => group.MaxBy(newness)!).OrderBy(key).ToList();
+
+    /// <summary>
     /// The source of an <c>INSERT INTO table (columns) …</c>: <paramref name="rows"/>, each row's values from
     /// <paramref name="columns"/> (a tuple, in the order of the statement's column list), added to
     /// <paramref name="parameters"/>. On PostgreSQL <c>SELECT * FROM unnest(@r0, @r1, …)</c> with an array per column,

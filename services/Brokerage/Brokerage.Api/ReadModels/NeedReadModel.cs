@@ -24,8 +24,7 @@ public static class NeedReadModel
         DbConnection connection, DbTransaction transaction,
         IEnumerable<(Guid Id, Guid OrganisationId, string Title, string Visibility, DateTimeOffset OccurredAt)> contents)
     {
-        // One row per id, in one order of ids (as for technologies).
-        var newest = contents.GroupBy(c => c.Id).Select(group => group.MaxBy(c => c.OccurredAt)).OrderBy(c => c.Id).ToList();
+        var newest = SqlRows.NewestPerKey(contents, c => c.Id, c => c.OccurredAt);
         foreach (var chunk in newest.Chunk(SqlRows.RowsPerStatement(6)))
         {
             var parameters = new DynamicParameters();
@@ -46,6 +45,21 @@ public static class NeedReadModel
         }
     }
 
+    /// <summary>
+    /// A batch of posted or updated events, each once (the inbox): their content upserted with the title opened, a
+    /// missing title read as empty and a missing visibility as staff-only (the narrowest), so that one malformed event
+    /// does not fail the batch.
+    /// </summary>
+    public static Task ConsumeContentAsync<T>(
+        BrokerageDatabase database, ConfidentialText confidential, ConsumeContext<Batch<T>> context, string consumer,
+        Func<T, (Guid Id, Guid OrganisationId, string? Title, string? Visibility, DateTimeOffset OccurredAt)> content)
+        where T : class =>
+        Inbox.HandleOnceAsync(database, context.Message.ToList(), consumer, (messages, connection, transaction) =>
+                UpsertContentAsync(connection, transaction, messages
+                    .Select(m => content(m.Message))
+                    .Select(c => (c.Id, c.OrganisationId, confidential.Open(c.Title ?? ""), c.Visibility ?? "staff-only", c.OccurredAt))),
+            context.CancellationToken);
+
     public static Task CloseAsync(
         DbConnection connection, DbTransaction transaction, Guid id, Guid organisationId, DateTimeOffset occurredAt) =>
         connection.ExecuteAsync(
@@ -64,19 +78,15 @@ public static class NeedReadModel
 public sealed class BrokerageNeedPostedConsumer(BrokerageDatabase database, ConfidentialText confidential) : IConsumer<Batch<NeedPosted>>
 {
     public Task Consume(ConsumeContext<Batch<NeedPosted>> context) =>
-        Inbox.HandleOnceAsync(database, context.Message.ToList(), "brokerage-need-posted", (messages, connection, transaction) =>
-            NeedReadModel.UpsertContentAsync(connection, transaction, messages.Select(m => (m.Message.NeedId, m.Message.OrganisationId,
-                confidential.Open(m.Message.Title ?? ""), m.Message.Visibility ?? "staff-only", m.Message.OccurredAt))),
-            context.CancellationToken);
+        NeedReadModel.ConsumeContentAsync(database, confidential, context, "brokerage-need-posted",
+            m => (m.NeedId, m.OrganisationId, m.Title, m.Visibility, m.OccurredAt));
 }
 
 public sealed class BrokerageNeedUpdatedConsumer(BrokerageDatabase database, ConfidentialText confidential) : IConsumer<Batch<NeedUpdated>>
 {
     public Task Consume(ConsumeContext<Batch<NeedUpdated>> context) =>
-        Inbox.HandleOnceAsync(database, context.Message.ToList(), "brokerage-need-updated", (messages, connection, transaction) =>
-            NeedReadModel.UpsertContentAsync(connection, transaction, messages.Select(m => (m.Message.NeedId, m.Message.OrganisationId,
-                confidential.Open(m.Message.Title ?? ""), m.Message.Visibility ?? "staff-only", m.Message.OccurredAt))),
-            context.CancellationToken);
+        NeedReadModel.ConsumeContentAsync(database, confidential, context, "brokerage-need-updated",
+            m => (m.NeedId, m.OrganisationId, m.Title, m.Visibility, m.OccurredAt));
 }
 
 public sealed class BrokerageNeedClosedConsumer(BrokerageDatabase database) : IConsumer<NeedClosed>

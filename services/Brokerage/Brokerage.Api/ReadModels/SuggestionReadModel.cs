@@ -19,12 +19,9 @@ public sealed class BrokerageMatchesSuggestedConsumer(BrokerageDatabase database
         {
             // One row per match id (a statement may not update a row twice; the newest computation wins), in one order of
             // ids so concurrent batches lock shared rows in the same order.
-            var matches = messages
-                .SelectMany(message => message.Message.Matches.Select(match => (Match: match, message.Message.OccurredAt)))
-                .GroupBy(suggestion => suggestion.Match.MatchId)
-                .Select(group => group.MaxBy(suggestion => suggestion.OccurredAt))
-                .OrderBy(suggestion => suggestion.Match.MatchId)
-                .ToList();
+            var matches = SqlRows.NewestPerKey(
+                messages.SelectMany(message => message.Message.Matches.Select(match => (Match: match, message.Message.OccurredAt))),
+                suggestion => suggestion.Match.MatchId, suggestion => suggestion.OccurredAt);
 
             // Only pairs not suggested before are notified. PostgreSQL tells which rows the upsert inserted (xmax is 0 on a
             // row version no one has updated or locked), exactly even when replicas upsert the same pair at once: the

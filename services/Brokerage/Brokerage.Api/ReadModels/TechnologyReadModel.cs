@@ -25,9 +25,7 @@ public static class TechnologyReadModel
         DbConnection connection, DbTransaction transaction,
         IEnumerable<(Guid Id, Guid OrganisationId, string Title, DateTimeOffset OccurredAt)> contents)
     {
-        // One row per id (a statement may not update a row twice), in one order of ids so concurrent batches lock shared
-        // rows in the same order.
-        var newest = contents.GroupBy(c => c.Id).Select(group => group.MaxBy(c => c.OccurredAt)).OrderBy(c => c.Id).ToList();
+        var newest = SqlRows.NewestPerKey(contents, c => c.Id, c => c.OccurredAt);
         foreach (var chunk in newest.Chunk(SqlRows.RowsPerStatement(5)))
         {
             var parameters = new DynamicParameters();
@@ -47,6 +45,20 @@ public static class TechnologyReadModel
         }
     }
 
+    /// <summary>
+    /// A batch of published or updated events, each once (the inbox): their content upserted, a missing title read as
+    /// empty so that one malformed event does not fail the batch.
+    /// </summary>
+    public static Task ConsumeContentAsync<T>(
+        BrokerageDatabase database, ConsumeContext<Batch<T>> context, string consumer,
+        Func<T, (Guid Id, Guid OrganisationId, string? Title, DateTimeOffset OccurredAt)> content)
+        where T : class =>
+        Inbox.HandleOnceAsync(database, context.Message.ToList(), consumer, (messages, connection, transaction) =>
+                UpsertContentAsync(connection, transaction, messages
+                    .Select(m => content(m.Message))
+                    .Select(c => (c.Id, c.OrganisationId, c.Title ?? "", c.OccurredAt))),
+            context.CancellationToken);
+
     public static Task WithdrawAsync(
         DbConnection connection, DbTransaction transaction, Guid id, Guid organisationId, DateTimeOffset occurredAt) =>
         connection.ExecuteAsync(
@@ -65,19 +77,15 @@ public static class TechnologyReadModel
 public sealed class BrokerageTechnologyPublishedConsumer(BrokerageDatabase database) : IConsumer<Batch<TechnologyPublished>>
 {
     public Task Consume(ConsumeContext<Batch<TechnologyPublished>> context) =>
-        Inbox.HandleOnceAsync(database, context.Message.ToList(), "brokerage-technology-published", (messages, connection, transaction) =>
-            TechnologyReadModel.UpsertContentAsync(connection, transaction,
-                messages.Select(m => (m.Message.TechnologyId, m.Message.OrganisationId, m.Message.Title ?? "", m.Message.OccurredAt))),
-            context.CancellationToken);
+        TechnologyReadModel.ConsumeContentAsync(database, context, "brokerage-technology-published",
+            m => (m.TechnologyId, m.OrganisationId, m.Title, m.OccurredAt));
 }
 
 public sealed class BrokerageTechnologyUpdatedConsumer(BrokerageDatabase database) : IConsumer<Batch<TechnologyUpdated>>
 {
     public Task Consume(ConsumeContext<Batch<TechnologyUpdated>> context) =>
-        Inbox.HandleOnceAsync(database, context.Message.ToList(), "brokerage-technology-updated", (messages, connection, transaction) =>
-            TechnologyReadModel.UpsertContentAsync(connection, transaction,
-                messages.Select(m => (m.Message.TechnologyId, m.Message.OrganisationId, m.Message.Title ?? "", m.Message.OccurredAt))),
-            context.CancellationToken);
+        TechnologyReadModel.ConsumeContentAsync(database, context, "brokerage-technology-updated",
+            m => (m.TechnologyId, m.OrganisationId, m.Title, m.OccurredAt));
 }
 
 public sealed class BrokerageTechnologyWithdrawnConsumer(BrokerageDatabase database) : IConsumer<TechnologyWithdrawn>
