@@ -19,7 +19,7 @@ public sealed class MatchingOptions
     /// The share of one core the embedded index's sentence embedding may take while requests keep coming (0 to 1; 0
     /// waits for an idle second). See <see cref="Engine.MatchingEngineOptions.EmbeddingShareUnderLoad"/>.
     /// </summary>
-    public double EmbeddingShareUnderLoad { get; set; } = new Engine.MatchingEngineOptions().EmbeddingShareUnderLoad;
+    public double EmbeddingShareUnderLoad { get; set; } = Engine.MatchingEngineOptions.DefaultEmbeddingShareUnderLoad;
 
     /// <summary>The folder of the embedded Lucene index; <c>{DataDirectory}/index</c> when not set.</summary>
     public string? IndexPath { get; set; }

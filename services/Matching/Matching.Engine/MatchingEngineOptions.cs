@@ -44,11 +44,15 @@ public sealed record MatchingEngineOptions
     /// after each batch it ran then, the worker rests long enough to keep to this share. With an idle second it runs
     /// freely. Zero waits for idleness, as the engine did before: under a steady stream of listings their vectors, and
     /// the semantic re-matching that follows them, then waited for the stream to stop, however long it ran. The
-    /// default 0.1 is a twentieth of a 2-core machine; all-MiniLM-L6-v2 took 12, 20 and 59 ms a text of 30, 80 and
-    /// 200 words on an idle core here (batches of 4), so some 2-8 texts a second, fewer on a loaded machine, where a
-    /// batch's wall time (what the share is measured in) is longer.
+    /// default 0.1 is a twentieth of a 2-core machine. all-MiniLM-L6-v2 took 12, 20 and 59 ms a text of 30, 80 and
+    /// 200 words on an idle core here (batches of 4), which would make 2-8 texts a second at this share; a loaded
+    /// machine gets fewer, as a batch's wall time (what the share is measured in) is longer: infra/load.sh re-matched
+    /// some 120 listings in a run of about a minute.
     /// </summary>
-    public double EmbeddingShareUnderLoad { get; init; } = 0.1;
+    public double EmbeddingShareUnderLoad { get; init; } = DefaultEmbeddingShareUnderLoad;
+
+    /// <summary>The default of <see cref="EmbeddingShareUnderLoad"/>.</summary>
+    public const double DefaultEmbeddingShareUnderLoad = 0.1;
 
     /// <summary>The sentence model; the process's shared all-MiniLM-L6-v2 by default.</summary>
     public ITextEmbedder? Embedder { get; init; }

@@ -54,7 +54,8 @@ internal sealed class SemanticIndex : IDisposable
 
     /// <param name="chineseText">The English stand-in a Chinese listing is embedded from (its gloss), or null for none.</param>
     /// <param name="busyShare">The share of a core embedding takes while the index is in use (<see cref="MatchingEngineOptions.EmbeddingShareUnderLoad"/>).</param>
-    public SemanticIndex(EmbeddingStore store, ITextEmbedder embedder, Func<Listing, ListingProfile?, string?>? chineseText = null, double busyShare = 0)
+    public SemanticIndex(EmbeddingStore store, ITextEmbedder embedder, Func<Listing, ListingProfile?, string?>? chineseText = null,
+        double busyShare = MatchingEngineOptions.DefaultEmbeddingShareUnderLoad)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(busyShare);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(busyShare, 1);
