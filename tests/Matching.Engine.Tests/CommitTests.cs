@@ -128,6 +128,27 @@ public sealed class CommitTests
         Assert.Equal(1, DocumentsOnDisk(temp.Folder));
     }
 
+    [Fact]
+    public void A_durable_commit_racing_the_committer_leaves_nothing_counted_as_pending()
+    {
+        // A committer ticking every millisecond, so that it often counts a write and starts its commit while the
+        // writer's own durable commit covers the same write: the write must be taken off the count once, or the count
+        // goes below zero, reads as uncommitted with nothing pending, and lets a later write read as committed.
+        using var temp = new TempIndex(new MatchingEngineOptions { CommitInterval = TimeSpan.FromMilliseconds(1) });
+        var miscounted = 0;
+        for (var i = 0; i < 400; i++)
+        {
+            temp.Index.Upsert(Listings.Technology($"Technology {i}", "Cooling channels printed in the mould."));
+            temp.Index.Commit();
+            if (!temp.Index.Committed)
+            {
+                miscounted++;
+            }
+        }
+
+        Assert.Equal(0, miscounted);
+    }
+
     // The value once it is not null, or null at a 20-second deadline.
     private static T? Poll<T>(Func<T?> value)
         where T : class

@@ -94,6 +94,7 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
 
     // Writes since the last commit; the committer commits when there are any.
     private long _uncommitted;
+    private readonly System.Threading.Lock _commit = new();
 
     // Writes so far, and how many of them the current searcher sees (see RefreshUpTo).
     private long _written;
@@ -658,17 +659,23 @@ public sealed partial class LuceneListingIndex : IListingIndex, IReconcilableInd
         }
     }
 
-    // Commits what was written before this call; a write racing it stays counted, for the next commit.
+    // Commits what was written before this call; a write racing it stays counted, for the next commit. One commit at
+    // a time reads and takes off the count: two that overlapped (the committer's and a durable write's) each took off
+    // the writes both covered, and the count went below zero (a later write then read as committed).
     private void CommitLocked()
     {
-        var pending = Interlocked.Read(ref _uncommitted);
-        if (pending == 0)
+        lock (_commit)
         {
-            return;
+            var pending = Interlocked.Read(ref _uncommitted);
+            if (pending == 0)
+            {
+                return;
+            }
+
+            _writer.Commit();
+            Interlocked.Add(ref _uncommitted, -pending);
         }
 
-        _writer.Commit();
-        Interlocked.Add(ref _uncommitted, -pending);
         // A commit that succeeds, the committer's or a durable write's, ends a commit fault.
         Report(IndexFault.Commit, null);
     }
