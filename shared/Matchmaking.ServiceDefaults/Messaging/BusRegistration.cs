@@ -3,6 +3,7 @@ using Matchmaking.ServiceDefaults.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Matchmaking.ServiceDefaults.Messaging;
 
@@ -36,12 +37,27 @@ public static class BusRegistration
         return services;
     }
 
-    /// <summary>Registers the relay that publishes <typeparamref name="TDatabase"/>'s outbox.</summary>
+    /// <summary>
+    /// Registers the relay that publishes <typeparamref name="TDatabase"/>'s outbox, and the pruner that removes its
+    /// sent outbox rows and old inbox rows (<see cref="MessageRetentionOptions"/>, checked at start).
+    /// </summary>
     public static IServiceCollection AddOutboxRelay<TDatabase>(this IServiceCollection services)
         where TDatabase : ServiceDatabase
     {
         services.AddSingleton<OutboxRelay<TDatabase>>();
         services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<OutboxRelay<TDatabase>>());
+        services.AddSingleton<MessageStorePruner<TDatabase>>();
+        services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<MessageStorePruner<TDatabase>>());
+        if (services.All(d => d.ServiceType != typeof(IValidateOptions<MessageRetentionOptions>)))
+        {
+            services.AddOptions<MessageRetentionOptions>()
+                .BindConfiguration(MessageRetentionOptions.Section)
+                .Validate(o => o.SentOutbox > TimeSpan.Zero, $"{MessageRetentionOptions.Section}:SentOutbox must be positive.")
+                .Validate(o => o.Inbox > TimeSpan.Zero, $"{MessageRetentionOptions.Section}:Inbox must be positive.")
+                .Validate(o => o.Interval > TimeSpan.Zero, $"{MessageRetentionOptions.Section}:Interval must be positive.")
+                .ValidateOnStart();
+        }
+
         return services;
     }
 
