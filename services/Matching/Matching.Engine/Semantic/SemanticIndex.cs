@@ -288,11 +288,7 @@ internal sealed class SemanticIndex : IDisposable
         var oldest = _window[0].Value;
         var batch = _window.OrderBy(x => Math.Abs(x.Value.Text.Length - oldest.Text.Length)).ThenBy(x => x.Value.Order)
             .Take(Batch).ToList();
-        foreach (var item in batch)
-        {
-            _window.Remove(item);
-        }
-
+        _window.RemoveAll(x => batch.Exists(item => item.Key == x.Key));
         return batch;
     }
 
