@@ -365,21 +365,21 @@ public abstract class MessagingTests(BrokerageService brokerage)
         for (var attempt = 0; attempt < Tries; attempt++)
         {
             var (set, messages) = setUp();
-            var ids = messages.Select(_ => Guid.NewGuid().ToString()).ToArray();
+            var ids = messages.Select(_ => Guid.NewGuid()).ToArray();
             for (var i = 0; i < messages.Length; i++)
             {
-                await brokerage.PublishAsync(messages[i], Guid.Parse(ids[i]));
+                await brokerage.PublishAsync(messages[i], ids[i]);
             }
 
             foreach (var id in ids)
             {
-                await brokerage.WaitUntilHandledAsync(consumer, Guid.Parse(id));
+                await brokerage.WaitUntilHandledAsync(consumer, id);
             }
 
             var parameters = new DynamicParameters(new { Consumer = consumer });
             for (var i = 0; i < ids.Length; i++)
             {
-                parameters.Add($"Id{i}", ids[i]);
+                parameters.Add($"Id{i}", ids[i].ToString());
             }
 
             var batches = await brokerage.ScalarAsync<long>(
