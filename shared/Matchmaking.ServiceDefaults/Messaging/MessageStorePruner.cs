@@ -36,7 +36,7 @@ public sealed class MessageRetentionOptions
 /// Removes the rows of one service's outbox and inbox past <see cref="MessageRetentionOptions"/>, a minute after the
 /// start and then every <see cref="MessageRetentionOptions.Interval"/>, so the two tables do not grow with every message the
 /// service ever sent or received. It deletes in chunks, each its own statement, so no statement holds many row locks
-/// for long; replicas of a service may prune at once (a row deleted twice is deleted once). No index serves the
+/// for long; replicas of a service may prune at once. No index serves the
 /// inbox's <c>processed_at</c>: a scan of the table once an interval costs less than an index written with every
 /// message consumed.
 /// </summary>
@@ -93,17 +93,19 @@ public sealed class MessageStorePruner<TDatabase>(
     public async Task<(int Outbox, int Inbox)> PruneAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         var retention = options.Value;
+        // On PostgreSQL replicas pruning at once take different rows rather than wait for each other's.
+        var skipLocked = database.IsPostgres ? "FOR UPDATE SKIP LOCKED" : "";
         var outbox = await DeleteInChunksAsync(
             $"""
             DELETE FROM outbox_messages WHERE id IN (
-                SELECT id FROM outbox_messages WHERE sent_at < @Before LIMIT {Chunk})
+                SELECT id FROM outbox_messages WHERE sent_at < @Before LIMIT {Chunk} {skipLocked})
             """,
             now - retention.SentOutbox,
             cancellationToken);
         var inbox = await DeleteInChunksAsync(
             $"""
             DELETE FROM inbox_messages WHERE (consumer, message_id) IN (
-                SELECT consumer, message_id FROM inbox_messages WHERE processed_at < @Before LIMIT {Chunk})
+                SELECT consumer, message_id FROM inbox_messages WHERE processed_at < @Before LIMIT {Chunk} {skipLocked})
             """,
             now - retention.Inbox,
             cancellationToken);
