@@ -67,34 +67,32 @@ public static class PostNeed
         var needId = id ?? Guid.NewGuid();
         var visibility = body.Visibility ?? NeedVisibility.Public;
         var language = body.ResolveLanguage();
-        return await database.WriteAsync(async (connection, transaction) =>
-        {
-            var inserted = await connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO needs (
-                    id, organisation_id, title, problem, sector, keywords, min_trl, budget_min, budget_max,
-                    budget_currency, deadline, visibility, language, status, created_at, updated_at, created_by)
-                VALUES (
-                    @Id, @OrganisationId, @Title, @Problem, @Sector, @Keywords, @MinTrl, @BudgetMin, @BudgetMax,
-                    @BudgetCurrency, @Deadline, @Visibility, @Language, @Status, @Now, @Now, @CreatedBy)
-                ON CONFLICT (id) DO NOTHING
-                """,
-                body.ToSqlParameters(needId, caller.OrganisationId, visibility, language, now, caller),
-                transaction,
-                cancellationToken: cancellationToken));
-            if (inserted == 0)
-            {
-                var existing = await NeedRow.FindAsync(connection, needId, cancellationToken, transaction);
-                return new NeedResult(NeedOutcome.Ok, existing!.ToResponse(caller));
-            }
-
-            var need = body.ToResponse(needId, caller.OrganisationId, visibility, language, now, now);
-            // A staff-only need's text is sealed on the bus: only the services that hold the deployment's key read it.
-            var staffOnly = need.Visibility == NeedVisibility.StaffOnly;
-            await Outbox.AddAsync(connection, transaction, new NeedPosted(
+        var need = body.ToResponse(needId, caller.OrganisationId, visibility, language, now, now);
+        // A staff-only need's text is sealed on the bus: only the services that hold the deployment's key read it.
+        var staffOnly = need.Visibility == NeedVisibility.StaffOnly;
+        var inserted = await Outbox.InsertWithEventAsync(
+            database,
+            """
+            INSERT INTO needs (
+                id, organisation_id, title, problem, sector, keywords, min_trl, budget_min, budget_max,
+                budget_currency, deadline, visibility, language, status, created_at, updated_at, created_by)
+            VALUES (
+                @Id, @OrganisationId, @Title, @Problem, @Sector, @Keywords, @MinTrl, @BudgetMin, @BudgetMax,
+                @BudgetCurrency, @Deadline, @Visibility, @Language, @Status, @Now, @Now, @CreatedBy)
+            ON CONFLICT (id) DO NOTHING
+            """,
+            body.ToSqlParameters(needId, caller.OrganisationId, visibility, language, now, caller),
+            new NeedPosted(
                 need.Id, caller.OrganisationId, confidential.SealIf(staffOnly, need.Title), confidential.SealIf(staffOnly, need.Problem),
-                confidential.SealIf(staffOnly, need.Keywords), need.Sector, need.MinTrl, need.Visibility, need.Language, now));
-            return new NeedResult(NeedOutcome.Created, need);
-        }, cancellationToken);
+                confidential.SealIf(staffOnly, need.Keywords), need.Sector, need.MinTrl, need.Visibility, need.Language, now),
+            cancellationToken);
+        if (!inserted)
+        {
+            await using var connection = await database.OpenAsync(cancellationToken);
+            var existing = await NeedRow.FindAsync(connection, needId, cancellationToken);
+            return new NeedResult(NeedOutcome.Ok, existing!.ToResponse(caller));
+        }
+
+        return new NeedResult(NeedOutcome.Created, need);
     }
 }

@@ -56,32 +56,30 @@ public static class PublishTechnology
         var technologyId = id ?? Guid.NewGuid();
         var language = body.ResolveLanguage();
         var now = DateTimeOffset.UtcNow;
-        return await database.WriteAsync(async (connection, transaction) =>
-        {
-            var inserted = await connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO technologies (
-                    id, organisation_id, title, summary, details, sector, keywords, trl, ip_status, patent_numbers,
-                    licence_models, language, status, created_at, updated_at, created_by)
-                VALUES (
-                    @Id, @OrganisationId, @Title, @Summary, @Details, @Sector, @Keywords, @Trl, @IpStatus, @PatentNumbers,
-                    @LicenceModels, @Language, @Status, @Now, @Now, @CreatedBy)
-                ON CONFLICT (id) DO NOTHING
-                """,
-                body.ToSqlParameters(technologyId, language, now, caller),
-                transaction,
-                cancellationToken: cancellationToken));
-            if (inserted == 0)
-            {
-                var existing = await TechnologyRow.FindAsync(connection, technologyId, cancellationToken, transaction);
-                return new TechnologyResult(TechnologyOutcome.Ok, existing!.ToResponse(caller));
-            }
-
-            var technology = body.ToResponse(technologyId, caller.OrganisationId, language, now, now);
-            await Outbox.AddAsync(connection, transaction, new TechnologyPublished(
+        var technology = body.ToResponse(technologyId, caller.OrganisationId, language, now, now);
+        var inserted = await Outbox.InsertWithEventAsync(
+            database,
+            """
+            INSERT INTO technologies (
+                id, organisation_id, title, summary, details, sector, keywords, trl, ip_status, patent_numbers,
+                licence_models, language, status, created_at, updated_at, created_by)
+            VALUES (
+                @Id, @OrganisationId, @Title, @Summary, @Details, @Sector, @Keywords, @Trl, @IpStatus, @PatentNumbers,
+                @LicenceModels, @Language, @Status, @Now, @Now, @CreatedBy)
+            ON CONFLICT (id) DO NOTHING
+            """,
+            body.ToSqlParameters(technologyId, language, now, caller),
+            new TechnologyPublished(
                 technology.Id, technology.OrganisationId, technology.Title, technology.Summary, technology.Keywords,
-                technology.Sector, technology.Trl, technology.LicenceModels, technology.Language, now));
-            return new TechnologyResult(TechnologyOutcome.Created, technology);
-        }, cancellationToken);
+                technology.Sector, technology.Trl, technology.LicenceModels, technology.Language, now),
+            cancellationToken);
+        if (!inserted)
+        {
+            await using var connection = await database.OpenAsync(cancellationToken);
+            var existing = await TechnologyRow.FindAsync(connection, technologyId, cancellationToken);
+            return new TechnologyResult(TechnologyOutcome.Ok, existing!.ToResponse(caller));
+        }
+
+        return new TechnologyResult(TechnologyOutcome.Created, technology);
     }
 }
