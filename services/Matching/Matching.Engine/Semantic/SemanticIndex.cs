@@ -40,21 +40,20 @@ internal sealed class SemanticIndex : IDisposable
 
     private readonly EmbeddingStore _store;
     private readonly ITextEmbedder _embedder;
-    // The texts queued and not yet embedded, by key (each once), and the same in the order queued, which the worker
+    // The texts queued and not yet embedded, by id (each once), and the same in the order queued, which the worker
     // draws its window from: so a batch costs the same with 200,000 queued (after a rebuild) as with ten. (Sorting the
     // whole queue for each batch took 44 ms and 8.6 MB a batch at 200,000, measured: more than a batch's embedding.)
-    private readonly ConcurrentDictionary<string, (byte[] Key, string Text, long Order)> _pending = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<KeyValuePair<string, (byte[] Key, string Text, long Order)>> _arrivals = new();
+    private readonly ConcurrentDictionary<string, Queued> _pending = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<Queued> _arrivals = new();
 
-    // The oldest queued texts, drawn from the arrivals by the worker alone, oldest first (at most BatchWindow).
-    private readonly List<KeyValuePair<string, (byte[] Key, string Text, long Order)>> _window = [];
+    // The oldest queued texts, drawn from the arrivals by the worker alone, in the order queued (at most BatchWindow).
+    private readonly List<Queued> _window = [];
     private readonly SemaphoreSlim _signal = new(0);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _worker;
     private readonly double _busyShare;
     private int _failed;
     private long _lastUse;
-    private long _queued;
     private volatile string? _lastError;
 
     private readonly Func<Listing, ListingProfile?, string?> _chineseText;
@@ -264,8 +263,8 @@ internal sealed class SemanticIndex : IDisposable
 
     private void Enqueue(byte[] key, string text)
     {
-        var item = KeyValuePair.Create(Convert.ToHexString(key), (key, text, Interlocked.Increment(ref _queued)));
-        if (!_store.Contains(key) && _pending.TryAdd(item.Key, item.Value))
+        var item = new Queued(Convert.ToHexString(key), key, text);
+        if (!_store.Contains(key) && _pending.TryAdd(item.Id, item))
         {
             _arrivals.Enqueue(item);
             _signal.Release();
@@ -275,20 +274,18 @@ internal sealed class SemanticIndex : IDisposable
     // How long to rest after embedding for the given milliseconds to keep to the busy share.
     private long RestAfter(long took) => (long)(took * (1 - _busyShare) / _busyShare);
 
-    // Taken off the window: the caller removes the batch from _pending once it is stored.
-    private List<KeyValuePair<string, (byte[] Key, string Text, long Order)>> NextBatch()
+    // Taken off the window: the caller removes the batch from _pending once it is stored. The window's first text is
+    // the oldest; OrderBy is stable, so among texts as close in length the older goes first.
+    private List<Queued> NextBatch()
     {
         while (_window.Count < BatchWindow && _arrivals.TryDequeue(out var arrival))
         {
             _window.Add(arrival);
         }
 
-        // Two writers may enqueue in another order than they numbered their texts in: the window is kept by number.
-        _window.Sort((a, b) => a.Value.Order.CompareTo(b.Value.Order));
-        var oldest = _window[0].Value;
-        var batch = _window.OrderBy(x => Math.Abs(x.Value.Text.Length - oldest.Text.Length)).ThenBy(x => x.Value.Order)
-            .Take(Batch).ToList();
-        _window.RemoveAll(x => batch.Exists(item => item.Key == x.Key));
+        var oldest = _window[0].Text.Length;
+        var batch = _window.OrderBy(x => Math.Abs(x.Text.Length - oldest)).Take(Batch).ToList();
+        _window.RemoveAll(batch.Contains);
         return batch;
     }
 
@@ -336,10 +333,10 @@ internal sealed class SemanticIndex : IDisposable
                 var batch = NextBatch();
                 try
                 {
-                    var vectors = _embedder.Embed(batch.ConvertAll(x => x.Value.Text), token);
+                    var vectors = _embedder.Embed(batch.ConvertAll(x => x.Text), token);
                     for (var i = 0; i < batch.Count; i++)
                     {
-                        _store.Add(batch[i].Value.Key, vectors[i]);
+                        _store.Add(batch[i].Key, vectors[i]);
                     }
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
@@ -352,7 +349,7 @@ internal sealed class SemanticIndex : IDisposable
 
                 foreach (var item in batch)
                 {
-                    _pending.TryRemove(item.Key, out _);
+                    _pending.TryRemove(item.Id, out _);
                 }
 
                 if (busy && modelLoaded)
@@ -369,4 +366,7 @@ internal sealed class SemanticIndex : IDisposable
             // Disposed.
         }
     }
+
+    // A text waiting for its vector: its id (the key in hex), its store key and the text.
+    private sealed record Queued(string Id, byte[] Key, string Text);
 }
