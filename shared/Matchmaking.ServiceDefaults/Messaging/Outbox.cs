@@ -82,9 +82,7 @@ public static class Outbox
                 cancellationToken: cancellationToken)) == 1;
         }
 
-        // As after WriteAsync's commit: the fault suite's kill point, then the relay woken.
-        Hosting.TestHooks.AfterCommit();
-        database.OutboxSignal.Notify();
+        database.Committed();
         return inserted;
     }
 

@@ -47,9 +47,15 @@ public abstract class ServiceDatabase
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var result = await work(connection, transaction);
         await transaction.CommitAsync(cancellationToken);
+        Committed();
+        return result;
+    }
+
+    /// <summary>After a commit that may have written events: the fault suite's kill point, then the relay woken.</summary>
+    internal void Committed()
+    {
         Hosting.TestHooks.AfterCommit();
         OutboxSignal.Notify();
-        return result;
     }
 
     /// <summary>
