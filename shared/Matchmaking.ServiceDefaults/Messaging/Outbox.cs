@@ -29,7 +29,8 @@ public static class Outbox
 
         var now = DateTimeOffset.UtcNow;
         var parameters = new DynamicParameters();
-        var rows = SqlRows.Rows(connection, messages, parameters, message => Row(message, now));
+        var type = TypeName(typeof(T));
+        var rows = SqlRows.Rows(connection, messages, parameters, message => Row(message, type, now));
         return connection.ExecuteAsync(
             $"""
             INSERT INTO outbox_messages (id, message_type, body, created_at, attempts)
@@ -64,7 +65,7 @@ public static class Outbox
             }, cancellationToken);
         }
 
-        var (id, type, body, createdAt, attempts) = Row(message, DateTimeOffset.UtcNow);
+        var (id, type, body, createdAt, attempts) = Row(message, TypeName(typeof(T)), DateTimeOffset.UtcNow);
         var all = new DynamicParameters(parameters);
         all.AddDynamicParams(new { OutboxId = id, OutboxType = type, OutboxBody = body, OutboxCreatedAt = createdAt, OutboxAttempts = attempts });
         bool inserted;
@@ -87,9 +88,9 @@ public static class Outbox
     }
 
     // An outbox row's values: its id (the message id when published), type, body, time and attempts so far.
-    private static (Guid Id, string Type, string Body, DateTimeOffset CreatedAt, int Attempts) Row<T>(T message, DateTimeOffset now)
+    private static (Guid Id, string Type, string Body, DateTimeOffset CreatedAt, int Attempts) Row<T>(T message, string type, DateTimeOffset now)
         where T : class =>
-        (Guid.NewGuid(), TypeName(typeof(T)), JsonSerializer.Serialize(message, SerializerOptions), now, 0);
+        (Guid.NewGuid(), type, JsonSerializer.Serialize(message, SerializerOptions), now, 0);
 
     internal static string TypeName(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
 }
