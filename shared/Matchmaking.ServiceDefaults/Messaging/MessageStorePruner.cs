@@ -104,7 +104,8 @@ public sealed class MessageStorePruner<TDatabase>(
     // rows rather than wait for each other's. Measured with 1,000,000 inbox and 200,000 outbox rows past their time
     // beside as many within it (2026-11-28): PostgreSQL 13.1 s by key with no index, 3.0 s now, and a round with
     // nothing to remove 321 ms, now 10 ms; SQLite 48.9 s then, 62.0 s now (its deletes keep one index more), and
-    // 270 ms, now 0.9 ms, with nothing to remove.
+    // 270 ms, now 0.9 ms, with nothing to remove. Instants are ISO-8601 UTC text of one width in both dialects
+    // (DapperTypeHandlers), so text order is time order.
     private string OldestChunk(string table, string stamp) =>
         database.IsPostgres
             ? $"""
@@ -116,7 +117,6 @@ public sealed class MessageStorePruner<TDatabase>(
                   SELECT rowid FROM {table} WHERE {stamp} < @Before ORDER BY {stamp} LIMIT {Chunk})
               """;
 
-    // Instants are ISO-8601 UTC text of one width in both dialects (DapperTypeHandlers), so text order is time order.
     private async Task<int> DeleteInChunksAsync(string sql, DateTimeOffset before, CancellationToken cancellationToken)
     {
         var total = 0;
