@@ -9,6 +9,8 @@
 #   scenario=NAME sent=N effects=N lost=N duplicated=N
 # then the totals line of the test run, `N passed, N failed, N skipped`, last.
 # Exits non-zero if any scenario lost or doubled anything, a test failed, or no scenario reported.
+# MATCHMAKING_FAULTS_FILTER (a `dotnet test --filter` expression, e.g. `FullyQualifiedName~Brokerage`) runs only the
+# scenarios it selects.
 set -uo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -67,7 +69,7 @@ fi
 log "private PostgreSQL on $PG_PORT, private RabbitMQ node $RMQ_NODE@localhost on $RMQ_PORT (${rmq_line##*=})"
 
 export MATCHMAKING_FAULTS=1 MATCHMAKING_FAULTS_POSTGRES MATCHMAKING_FAULTS_LEDGER="$LEDGER"
-# Service processes listen from MATCHMAKING_FAULTS_PORT_BASE + 1 up (three of them, restarted on the same ports).
+# Service processes listen from MATCHMAKING_FAULTS_PORT_BASE + 1 up (four of them, restarted on the same ports).
 export MATCHMAKING_FAULTS_PORT_BASE="${MATCHMAKING_FAULTS_PORT_BASE:-5400}"
 export MATCHMAKING_FAULTS_RABBITMQ_NODE="$RMQ_NODE" MATCHMAKING_FAULTS_RABBITMQ_PORT="$RMQ_PORT"
 # The fixtures of Matchmaking.Testing must not reach the shared servers from here.
@@ -76,7 +78,7 @@ unset MATCHMAKING_TEST_POSTGRES MATCHMAKING_TEST_RABBITMQ
 log "dotnet test $PROJECT $*"
 timeout --kill-after=20 "${MATCHMAKING_FAULTS_BUDGET:-600}" \
     dotnet test "$PROJECT" -c Release --no-build --results-directory "$WORK/results" --logger trx \
-    --filter "FullyQualifiedName!~LoadRun" \
+    --filter "FullyQualifiedName!~LoadRun${MATCHMAKING_FAULTS_FILTER:+&($MATCHMAKING_FAULTS_FILTER)}" \
     --logger "console;verbosity=detailed" "$@" </dev/null >"$WORK/test.log" 2>&1
 test_rc=$?
 # Kept after the run (the work folder is not): every scenario's output, its step timings, failures in full.

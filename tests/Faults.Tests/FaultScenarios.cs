@@ -11,10 +11,10 @@ using Xunit;
 namespace Matchmaking.Faults.Tests;
 
 /// <summary>
-/// One stack (Research, Needs and Matching as processes, their databases, a virtual host) shared by every scenario of
-/// <see cref="FaultScenarios"/>: started once and seeded with technologies, so a need posted in any scenario has
-/// suggestions to double. Each scenario revives it first (<see cref="Stack.ReviveAsync"/>) and counts its ledger over the
-/// needs it sent and the doubled effects it added, so scenarios stay independent while sharing processes.
+/// One stack (Research, Needs, Matching and Brokerage as processes, their databases, a virtual host) shared by every
+/// scenario of <see cref="FaultScenarios"/>: started once and seeded with technologies, so a need posted in any scenario
+/// has suggestions to double. Each scenario revives it first (<see cref="Stack.ReviveAsync"/>) and counts its ledger over
+/// the needs it sent and the doubled effects it added, so scenarios stay independent while sharing processes.
 /// </summary>
 public sealed class SharedStack : IAsyncLifetime
 {
@@ -162,6 +162,42 @@ public sealed class FaultScenarios(SharedStack shared, ITestOutputHelper output)
         var (effects, lost, duplicated) = await stack.SettleAsync(sent, duplicates, output);
         Step("settled");
         Ledger.Record(output, "inbox-duplicate-and-kill-before-ack", sent.Count, effects, lost, duplicated);
+    }
+
+    [Fact]
+    public async Task Brokerage_killed_after_its_inbox_commit_and_before_its_ack_suggests_and_tells_once()
+    {
+        var (stack, duplicates) = await BeginAsync();
+
+        // Every queue drained first, so the hook fires on the suggestions of the need posted below and not on a leftover.
+        // The hook names the suggestions' consumer: Brokerage consumes the need's own event too, and lives through that.
+        await Eventually.UntilAsync(() => FaultCluster.PendingAsync(stack.VirtualHost), n => n == 0,
+            TimeSpan.FromSeconds(60), "the queues drained");
+        await stack.Brokerage.KillAsync();
+        await stack.Brokerage.RestartAsync(hook: "kill-after-inbox-commit:brokerage-matches-suggested");
+        Step("Brokerage restarted with kill-after-inbox-commit:brokerage-matches-suggested");
+        var posted = await stack.PostNeedAsync() ?? throw new InvalidOperationException("the post failed");
+        List<Guid> sent = [posted];
+        await stack.Brokerage.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        // It died with the need's suggestions and notifications committed and their message not acknowledged.
+        var committed = (await stack.BrokerageEffectsAsync(sent))[posted];
+        Assert.True(committed.Announced > 0 && committed.Complete, $"Brokerage died before committing the need's suggestions: {committed}");
+        Step($"Brokerage died after committing {committed.Suggested} suggestions, before its ack");
+        await stack.Brokerage.RestartAsync();
+        Step("Brokerage restarted without the hook");
+        for (var i = 0; i < 10; i++)
+        {
+            sent.Add(await stack.PostNeedAsync() ?? throw new InvalidOperationException("a post failed after the restart"));
+        }
+
+        // The redelivery is acknowledged without a second effect; wait until the queues hold nothing, in flight
+        // included, before counting.
+        await Eventually.UntilAsync(() => FaultCluster.PendingAsync(stack.VirtualHost), n => n == 0,
+            TimeSpan.FromSeconds(60), "the redelivered message consumed");
+        var (effects, lost, duplicated) = await stack.SettleAsync(sent, duplicates, output);
+        Step("settled");
+        Ledger.Record(output, "brokerage-inbox-kill-before-ack", sent.Count, effects, lost, duplicated);
     }
 
     [Fact]

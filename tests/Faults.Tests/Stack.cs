@@ -12,9 +12,10 @@ using Xunit;
 namespace Matchmaking.Faults.Tests;
 
 /// <summary>
-/// Research, Needs and Matching as real processes on the private servers, each with its own database, on a virtual
-/// host of their own; plus the client side of the ledger (what was sent and acknowledged) and the probes that count
-/// effects (rows that took effect in Matching, suggestions announced more than once).
+/// Research, Needs, Matching and Brokerage as real processes on the private servers, each with its own database, on a
+/// virtual host of their own; plus the client side of the ledger (what was sent and acknowledged) and the probes that
+/// count effects (needs that took effect in Matching and, at the end of the chain, in Brokerage's suggestions and
+/// notifications; suggestions announced or told more than once).
 /// </summary>
 public sealed class Stack : IAsyncDisposable
 {
@@ -41,6 +42,8 @@ public sealed class Stack : IAsyncDisposable
 
     public ServiceProcess Matching { get; private set; } = null!;
 
+    public ServiceProcess Brokerage { get; private set; } = null!;
+
     /// <summary>Answers to need posts that were a 5xx other than 503 (a fault must give 503 and a retry, never a 500).</summary>
     public int ServerErrors => Volatile.Read(ref _serverErrors);
 
@@ -51,7 +54,7 @@ public sealed class Stack : IAsyncDisposable
     public static async Task<Stack> StartAsync(string name)
     {
         // The virtual host (two rabbitmqctl calls, seconds each) and the databases side by side.
-        string[] services = ["Research", "Needs", "Matching"];
+        string[] services = ["Research", "Needs", "Matching", "Brokerage"];
         var vhost = FaultCluster.CreateVirtualHostAsync(name);
         var created = await Task.WhenAll(services.Select(service =>
             FaultCluster.CreateDatabaseAsync($"{name}_{service}".ToLowerInvariant().Replace('-', '_'))));
@@ -62,9 +65,11 @@ public sealed class Stack : IAsyncDisposable
         var research = stack.StartServiceAsync("Research");
         var matching = stack.StartServiceAsync("Matching");
         var needs = stack.StartServiceAsync("Needs");
+        var brokerage = stack.StartServiceAsync("Brokerage");
         stack.Research = await research;
         stack.Matching = await matching;
         stack.Needs = await needs;
+        stack.Brokerage = await brokerage;
         return stack;
     }
 
@@ -99,7 +104,7 @@ public sealed class Stack : IAsyncDisposable
     {
         await FaultCluster.EnsurePostgresAsync();
         await FaultCluster.EnsureBrokerAsync();
-        await Task.WhenAll(new[] { Research, Needs, Matching }.Select(async process =>
+        await Task.WhenAll(new[] { Research, Needs, Matching, Brokerage }.Select(async process =>
         {
             if (process.Hook is not null && !process.HasExited)
             {
@@ -211,25 +216,42 @@ public sealed class Stack : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits until every sent need took effect in Matching (or the deadline), then counts the ledger: effects among the
-    /// sent, the lost (with where each was lost: never stored by Needs although it answered 201, or stored and not
-    /// delivered), and doubled effects beyond <paramref name="duplicatesBefore"/> (what the stack held before).
+    /// Waits until every sent need took effect in Matching and then in Brokerage (or the deadline), then counts the
+    /// ledger: effects among the sent, the lost (with where each was lost: never stored by Needs although it answered
+    /// 201, stored and not delivered to Matching, or matched and not suggested or told in Brokerage), and doubled
+    /// effects beyond <paramref name="duplicatesBefore"/> (what the stack held before).
     /// </summary>
     public async Task<(int Effects, int Lost, int Duplicated)> SettleAsync(
         IReadOnlyCollection<Guid> sent, int duplicatesBefore, ITestOutputHelper output, TimeSpan? timeout = null)
     {
+        var clock = Stopwatch.StartNew();
+        var patience = timeout ?? TimeSpan.FromSeconds(120);
         HashSet<Guid> seen = [];
         try
         {
             seen = await Eventually.UntilAsync(NeedsInMatchingAsync, found => sent.All(found.Contains),
-                timeout ?? TimeSpan.FromSeconds(120), "every sent need in Matching");
+                patience, "every sent need in Matching");
         }
         catch (TimeoutException)
         {
             seen = await NeedsInMatchingAsync();
         }
 
-        var lost = sent.Where(id => !seen.Contains(id)).ToList();
+        // Then the end of the chain: what Matching announced for each need, suggested and told in Brokerage.
+        Dictionary<Guid, BrokerageEffect> told;
+        try
+        {
+            told = await Eventually.UntilAsync(() => BrokerageEffectsAsync(sent),
+                effects => sent.Where(seen.Contains).All(id => effects[id].Complete),
+                TimeSpan.FromSeconds(Math.Max(30, (patience - clock.Elapsed).TotalSeconds)),
+                "every sent need's suggestions and notifications in Brokerage");
+        }
+        catch (TimeoutException)
+        {
+            told = await BrokerageEffectsAsync(sent);
+        }
+
+        var lost = sent.Where(id => !seen.Contains(id) || !told[id].Complete).ToList();
         if (lost.Count > 0)
         {
             await using var connection = new NpgsqlConnection(Databases["Needs"]);
@@ -237,22 +259,31 @@ public sealed class Stack : IAsyncDisposable
             var unsent = await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM outbox_messages WHERE sent_at IS NULL");
             foreach (var id in lost)
             {
-                output.WriteLine($"lost {id}: {(stored.Contains(id) ? "stored by Needs, not in Matching" : "answered 201 by Needs but not stored")}");
+                output.WriteLine($"lost {id}: {(seen.Contains(id) ? $"in Matching, not all in Brokerage ({told[id]})"
+                    : stored.Contains(id) ? "stored by Needs, not in Matching" : "answered 201 by Needs but not stored")}");
             }
 
             output.WriteLine($"{unsent} outbox rows of Needs still unsent");
         }
 
+        // A pair never told to staff is lost whichever scenario lost it.
+        var untoldToStaff = Math.Max(0, -await StaffToldBeyondSuggestionsAsync());
+        if (untoldToStaff > 0)
+        {
+            output.WriteLine($"lost: {untoldToStaff} suggestions in Brokerage that staff were never told of");
+        }
+
         var effects = sent.Count - lost.Count;
         var duplicated = Math.Max(0, await DuplicatesAsync(output) - duplicatesBefore);
-        return (effects, lost.Count, duplicated);
+        return (effects, lost.Count + untoldToStaff, duplicated);
     }
 
     /// <summary>
     /// Doubled effects: a need stored twice by Needs (same unique title), a need event applied twice by Matching (more
-    /// than one inbox row for the need's consumer than needs it knows), or one suggestion (a match id) announced twice for
-    /// one listing. A listing matched again once its sentence vector exists announces only suggestions that are new, so
-    /// a second MatchesSuggested for a listing is a doubled effect only where it repeats a suggestion.
+    /// than one inbox row for the need's consumer than needs it knows), one suggestion (a match id) announced twice for
+    /// one listing, and in Brokerage a pair told twice to the need's owner or to staff. A listing matched again once its
+    /// sentence vector exists announces only suggestions that are new, so a second MatchesSuggested for a listing is a
+    /// doubled effect only where it repeats a suggestion.
     /// </summary>
     public async Task<int> DuplicatesAsync(ITestOutputHelper? output = null)
     {
@@ -267,9 +298,89 @@ public sealed class Stack : IAsyncDisposable
                 WHERE message_type LIKE 'Matchmaking.Matching.Contracts.MatchesSuggested,%'
                 GROUP BY 1, 2 HAVING COUNT(*) > 1) doubled
             """);
-        output?.WriteLine($"doubled so far in this stack: needs stored twice {needs}, need events applied twice {Math.Max(0, inbox)}, suggestions announced twice {suggestions}");
-        return needs + Math.Max(0, inbox) + suggestions;
+        var toOwners = (await BrokerageEffectsAsync(await NeedsInMatchingAsync())).Values
+            .Sum(effect => Math.Max(0, effect.NeedOwnerTold - effect.Announced));
+        var toStaff = await StaffToldBeyondSuggestionsAsync();
+        output?.WriteLine($"doubled so far in this stack: needs stored twice {needs}, need events applied twice {Math.Max(0, inbox)}, "
+            + $"suggestions announced twice {suggestions}, pairs told twice to need owners {toOwners}, "
+            + $"staff told of {toStaff} pairs more than Brokerage suggested (fewer when negative)");
+        return needs + Math.Max(0, inbox) + suggestions + toOwners + Math.Max(0, toStaff);
     }
+
+    /// <summary>
+    /// Staff hear of every new suggestion once, in the transaction that stores it, so what they were told adds up to the
+    /// suggestions Brokerage holds: more is a pair told twice, fewer a pair never told (one statement, one snapshot).
+    /// </summary>
+    public Task<int> StaffToldBeyondSuggestionsAsync() => CountAsync("Brokerage",
+        """
+        SELECT (SELECT COALESCE(SUM(substring(body FROM 'made ([0-9]+) new')::int), 0)
+                FROM notifications WHERE audience = 'staff' AND kind = 'match-found')
+             - (SELECT COUNT(*) FROM suggestions)
+        """);
+
+    /// <summary>
+    /// What Brokerage made of each need's suggestions: the pairs Matching announced for the need (in its
+    /// <c>MatchesSuggested</c> events), how many of them Brokerage holds as suggestions, how many its owner was told of
+    /// (the count in each "new matches for your need" notification), and how many technology owners were told of a
+    /// pair with it (one notification each; the needs posted here are public, so every pair is told).
+    /// </summary>
+    public async Task<Dictionary<Guid, BrokerageEffect>> BrokerageEffectsAsync(IReadOnlyCollection<Guid> needs)
+    {
+        var ids = needs.Select(id => id.ToString("D")).ToArray();
+        // Brokerage first, Matching after: Brokerage holds only what Matching announced before it, so a computation
+        // announced in between shows as not arrived yet, never as told twice.
+        List<(string Need, string Match)> suggested;
+        List<(string Link, string Body, string Key)> notices;
+        await using (var brokerage = new NpgsqlConnection(Databases["Brokerage"]))
+        {
+            await brokerage.OpenAsync();
+            await using var snapshot = await brokerage.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead);
+            suggested = (await brokerage.QueryAsync<(string, string)>(
+                "SELECT need_id, match_id FROM suggestions WHERE need_id = ANY(@ids)", new { ids }, snapshot)).ToList();
+            notices = (await brokerage.QueryAsync<(string, string, string)>(
+                "SELECT link, body, dedupe_key FROM notifications WHERE audience = 'organisation' AND kind = 'match-found'",
+                transaction: snapshot)).ToList();
+        }
+
+        await using var matching = new NpgsqlConnection(Databases["Matching"]);
+        var announced = (await matching.QueryAsync<(string Listing, string Match)>(
+                """
+                SELECT DISTINCT body::json->>'listingId', suggestion->>'matchId'
+                FROM outbox_messages, json_array_elements(body::json->'matches') suggestion
+                WHERE message_type LIKE 'Matchmaking.Matching.Contracts.MatchesSuggested,%' AND body::json->>'listingId' = ANY(@ids)
+                """, new { ids }))
+            .ToLookup(row => row.Listing, row => row.Match);
+
+        var suggestedByNeed = suggested.ToLookup(row => row.Need, row => row.Match);
+        var needOwnerTold = new Dictionary<string, int>();
+        var technologyOwnersTold = new Dictionary<string, int>();
+        foreach (var (link, body, key) in notices)
+        {
+            if (link.StartsWith("/needs/", StringComparison.Ordinal))
+            {
+                // "… suggested 3 technologies for your need", "… suggested a technology for your need".
+                var count = s_toldCount.Match(body);
+                var need = link["/needs/".Length..];
+                needOwnerTold[need] = needOwnerTold.GetValueOrDefault(need)
+                    + (!count.Success ? 0 : count.Groups[1].Value == "a" ? 1 : int.Parse(count.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+            }
+            else if (link.StartsWith("/technologies/", StringComparison.Ordinal) && key.Split(':') is [_, _, var pairNeed, _])
+            {
+                // A pair's own notification: match-found:{technology}:{need}:{organisation}.
+                technologyOwnersTold[pairNeed] = technologyOwnersTold.GetValueOrDefault(pairNeed) + 1;
+            }
+        }
+
+        return ids.ToDictionary(Guid.Parse, id =>
+        {
+            var pairs = announced[id].ToHashSet();
+            return new BrokerageEffect(
+                pairs.Count, suggestedByNeed[id].Count(pairs.Contains), needOwnerTold.GetValueOrDefault(id), technologyOwnersTold.GetValueOrDefault(id));
+        });
+    }
+
+    private static readonly System.Text.RegularExpressions.Regex s_toldCount =
+        new(@"suggested ([0-9]+|a) technolog", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     public async ValueTask DisposeAsync()
     {
@@ -350,4 +461,11 @@ public sealed class PostStream : IAsyncDisposable
         await StopAsync();
         _stop.Dispose();
     }
+}
+
+/// <summary>One need's suggestions at the end of the chain (see <see cref="Stack.BrokerageEffectsAsync"/>).</summary>
+public sealed record BrokerageEffect(int Announced, int Suggested, int NeedOwnerTold, int TechnologyOwnersTold)
+{
+    /// <summary>Every announced pair suggested in Brokerage and told to both owners.</summary>
+    public bool Complete => Suggested == Announced && NeedOwnerTold == Announced && TechnologyOwnersTold == Announced;
 }

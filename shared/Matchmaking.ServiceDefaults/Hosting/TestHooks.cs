@@ -10,7 +10,9 @@ namespace Matchmaking.ServiceDefaults.Hosting;
 /// or a listing posted with its event in one statement, <see cref="Messaging.Outbox.InsertWithEventAsync{T}"/>),
 /// before the outbox relay is woken (the change and its event are committed, nothing is published);</item>
 /// <item><c>kill-after-inbox-commit</c>: right after a consumer's effect and inbox row commit, before the message is
-/// acknowledged (the broker redelivers it).</item>
+/// acknowledged (the broker redelivers it); <c>kill-after-inbox-commit:NAME</c> only after the consumer of that
+/// inbox name (e.g. <c>brokerage-matches-suggested</c>), so a service with several consumers dies in the one a test
+/// aims at.</item>
 /// </list>
 /// Unset (always, outside the fault suite) they do nothing.
 /// </summary>
@@ -28,9 +30,9 @@ public static class TestHooks
         }
     }
 
-    public static void AfterInboxCommit()
+    public static void AfterInboxCommit(string consumer)
     {
-        if (s_hook == "kill-after-inbox-commit")
+        if (s_hook == "kill-after-inbox-commit" || s_hook == $"kill-after-inbox-commit:{consumer}")
         {
             Die();
         }

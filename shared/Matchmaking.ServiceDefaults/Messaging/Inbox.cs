@@ -74,7 +74,7 @@ public static class Inbox
             await effect(first, connection, transaction);
             return true;
         }, cancellationToken);
-        Hosting.TestHooks.AfterInboxCommit();
+        Hosting.TestHooks.AfterInboxCommit(consumer);
     }
 
     /// <summary>
@@ -96,6 +96,6 @@ public static class Inbox
             await effect(connection, transaction);
             return true;
         }, context.CancellationToken);
-        Hosting.TestHooks.AfterInboxCommit();
+        Hosting.TestHooks.AfterInboxCommit(consumer);
     }
 }
