@@ -312,10 +312,12 @@ public sealed class FaultScenarios(SharedStack shared, ITestOutputHelper output)
     {
         var (stack, duplicates) = await BeginAsync();
 
-        // A backlog while Matching is away, then SIGTERM as soon as it is working through it.
-        await stack.Matching.KillAsync();
+        // A backlog while Matching and Brokerage are away, larger than what a consumer holds in flight (two batches of 50),
+        // then SIGTERM to Matching as soon as it is working through it; once Matching is done, the same to Brokerage.
+        const int backlog = 400;
+        await Task.WhenAll(stack.Matching.KillAsync(), stack.Brokerage.KillAsync());
         var sent = new List<Guid>();
-        await Parallel.ForEachAsync(Enumerable.Range(0, 150), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = Ct }, async (_, _) =>
+        await Parallel.ForEachAsync(Enumerable.Range(0, backlog), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = Ct }, async (_, _) =>
         {
             var id = await stack.PostNeedAsync() ?? throw new InvalidOperationException("a post failed");
             lock (sent)
@@ -323,16 +325,30 @@ public sealed class FaultScenarios(SharedStack shared, ITestOutputHelper output)
                 sent.Add(id);
             }
         });
-        Step("150 needs posted while Matching was away");
+        Step($"{backlog} needs posted while Matching and Brokerage were away");
+
+        async Task<int> AppliedAsync() => (await stack.NeedsInMatchingAsync()).Count(sent.Contains);
         await stack.Matching.RestartAsync();
-        await Eventually.UntilAsync(async () => (await stack.NeedsInMatchingAsync()).Count(sent.Contains),
-            n => n >= 10, TimeSpan.FromSeconds(60), "Matching working through the backlog");
+        await Eventually.UntilAsync(AppliedAsync, n => n >= 10, TimeSpan.FromSeconds(60), "Matching working through the backlog");
         stack.Matching.Terminate();
         await stack.Matching.WaitForExitAsync(TimeSpan.FromSeconds(60));
-        var applied = (await stack.NeedsInMatchingAsync()).Count(sent.Contains);
-        Step($"SIGTERM with {applied} of {sent.Count} needs applied");
+        Step($"SIGTERM to Matching with {await AppliedAsync()} of {sent.Count} needs applied");
         await stack.Matching.RestartAsync();
-        Step("Matching restarted");
+        await Eventually.UntilAsync(AppliedAsync, n => n == sent.Count, TimeSpan.FromSeconds(120), "Matching through the backlog");
+        Step("Matching restarted and through the backlog");
+
+        // Brokerage's own count of suggestion events taken in (its inbox), a cheap probe polled closely: its batches are quick.
+        const string taken = "SELECT COUNT(*) FROM inbox_messages WHERE consumer = 'brokerage-matches-suggested'";
+        var takenBefore = await stack.CountAsync("Brokerage", taken);
+        await stack.Brokerage.RestartAsync(waitReady: false);
+        await Eventually.UntilAsync(() => stack.CountAsync("Brokerage", taken), n => n >= takenBefore + 10,
+            TimeSpan.FromSeconds(60), "Brokerage working through the suggestions");
+        stack.Brokerage.Terminate();
+        await stack.Brokerage.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        var suggested = (await stack.BrokerageEffectsAsync(sent)).Values.Count(effect => effect.Announced > 0 && effect.Complete);
+        Step($"SIGTERM to Brokerage with {suggested} of {sent.Count} needs suggested and told");
+        await stack.Brokerage.RestartAsync();
+        Step("Brokerage restarted");
 
         var (effects, lost, duplicated) = await stack.SettleAsync(sent, duplicates, output, TimeSpan.FromSeconds(180));
         Step("settled");
