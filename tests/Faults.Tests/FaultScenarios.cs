@@ -212,10 +212,13 @@ public sealed class FaultScenarios(SharedStack shared, ITestOutputHelper output)
             try
             {
                 await FaultCluster.KillBrokerAsync();
-                // Matching consumes, so its readiness follows the broker (MassTransit's bus check, tagged "ready"). Needs
-                // has no consumer: it stays ready and keeps taking posts into its outbox, which is the point of the outbox.
+                // Matching and Brokerage consume, so their readiness follows the broker (MassTransit's bus check, tagged
+                // "ready"). So does Needs' (it consumes deal events; 503 "Degraded" here), but the stream posts to it
+                // directly, and it keeps taking posts into its outbox, which is the point of the outbox.
                 var red = await stack.Matching.WaitUntilAsync("/health/ready", ok: false, TimeSpan.FromSeconds(60));
                 Step($"Matching readiness red {red.TotalSeconds:F1} s after the broker died");
+                var brokerageRed = await stack.Brokerage.WaitUntilAsync("/health/ready", ok: false, TimeSpan.FromSeconds(60));
+                Step($"Brokerage readiness red {brokerageRed.TotalSeconds:F1} s after the broker died");
                 await stream.WaitForMoreAsync(5, "posts while the broker is away");
             }
             finally
@@ -226,6 +229,8 @@ public sealed class FaultScenarios(SharedStack shared, ITestOutputHelper output)
             Step($"RabbitMQ restarted ({stream.Count} posts acknowledged)");
             var green = await stack.Matching.WaitUntilAsync("/health/ready", ok: true, TimeSpan.FromSeconds(120));
             Step($"Matching readiness green {green.TotalSeconds:F1} s after the broker was restarted");
+            var brokerageGreen = await stack.Brokerage.WaitUntilAsync("/health/ready", ok: true, TimeSpan.FromSeconds(120));
+            Step($"Brokerage readiness green {brokerageGreen.TotalSeconds:F1} s after the broker was restarted");
             await stream.WaitForMoreAsync(20, "posts after the restart");
             sent = await stream.StopAsync();
         }
