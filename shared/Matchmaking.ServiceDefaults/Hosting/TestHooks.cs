@@ -6,9 +6,11 @@ namespace Matchmaking.ServiceDefaults.Hosting;
 /// TEST HOOKS, for the fault suite only (<c>infra/faults.sh</c>): the environment variable <c>MATCHMAKING_TEST_HOOK</c>
 /// makes a process kill itself with SIGKILL at a point a real crash could hit but a test cannot time from outside:
 /// <list type="bullet">
-/// <item><c>kill-after-commit</c>: right after the first committed write (<see cref="Storage.ServiceDatabase.WriteAsync{T}"/>,
-/// or a listing posted with its event in one statement, <see cref="Messaging.Outbox.InsertWithEventAsync{T}"/>),
-/// before the outbox relay is woken (the change and its event are committed, nothing is published);</item>
+/// <item><c>kill-after-commit</c>: right after the first committed write that wrote events
+/// (<see cref="Storage.ServiceDatabase.WriteAsync{T}"/>, or a listing posted with its event in one statement,
+/// <see cref="Messaging.Outbox.InsertWithEventAsync{T}"/>), before the outbox relay is woken (the change and its event
+/// are committed, nothing is published); a write without events, such as Brokerage's idle-deal check at start, lives
+/// on;</item>
 /// <item><c>kill-after-inbox-commit</c>: right after a consumer's effect and inbox row commit, before the message is
 /// acknowledged (the broker redelivers it); <c>kill-after-inbox-commit:NAME</c> only after the consumer of that
 /// inbox name (e.g. <c>brokerage-matches-suggested</c>), so a service with several consumers dies in the one a test

@@ -14,6 +14,11 @@ public static class Outbox
 {
     internal static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web);
 
+    // Set by ServiceDatabase.WriteAsync around the work it runs, so that after the commit it knows whether the work wrote
+    // events: a box, because what a callee sets on the box is seen by the caller, where a value set in an async callee's
+    // AsyncLocal is not.
+    private static readonly AsyncLocal<EventsWritten?> s_written = new();
+
     public static Task AddAsync<T>(DbConnection connection, DbTransaction transaction, T message)
         where T : class =>
         AddManyAsync(connection, transaction, [message]);
@@ -25,6 +30,11 @@ public static class Outbox
         if (messages.Count == 0)
         {
             return Task.CompletedTask;
+        }
+
+        if (s_written.Value is { } written)
+        {
+            written.Any = true;
         }
 
         var now = DateTimeOffset.UtcNow;
@@ -83,7 +93,7 @@ public static class Outbox
                 cancellationToken: cancellationToken)) == 1;
         }
 
-        database.Committed();
+        database.Committed(wroteEvents: inserted);
         return inserted;
     }
 
@@ -93,6 +103,15 @@ public static class Outbox
         (Guid.NewGuid(), type, JsonSerializer.Serialize(message, SerializerOptions), now, 0);
 
     internal static string TypeName(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
+
+    /// <summary>From here down the current async flow, notes whether events are written into the outbox.</summary>
+    internal static EventsWritten Track() => s_written.Value = new EventsWritten();
+
+    /// <summary>Whether the work of one <see cref="ServiceDatabase.WriteAsync{T}"/> wrote events.</summary>
+    internal sealed class EventsWritten
+    {
+        public bool Any { get; set; }
+    }
 }
 
 /// <summary>Wakes the relay right after a commit so events leave without waiting for the next poll.</summary>

@@ -39,21 +39,28 @@ public abstract class ServiceDatabase
 
     /// <summary>
     /// Runs <paramref name="work"/> in one transaction and commits; events written to the outbox inside it leave
-    /// only if the change is committed, and the relay is woken at once.
+    /// only if the change is committed, and the relay is woken at once (only when the work wrote events: a consumer's
+    /// batch that writes none costs the relay no poll).
     /// </summary>
     public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var events = Messaging.Outbox.Track();
         var result = await work(connection, transaction);
         await transaction.CommitAsync(cancellationToken);
-        Committed();
+        Committed(events.Any);
         return result;
     }
 
-    /// <summary>After a commit that may have written events: the fault suite's kill point, then the relay woken.</summary>
-    internal void Committed()
+    /// <summary>After a commit: when it wrote events, the fault suite's kill point, then the relay woken.</summary>
+    internal void Committed(bool wroteEvents)
     {
+        if (!wroteEvents)
+        {
+            return;
+        }
+
         Hosting.TestHooks.AfterCommit();
         OutboxSignal.Notify();
     }
