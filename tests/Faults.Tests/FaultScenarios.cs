@@ -104,6 +104,47 @@ public sealed class FaultScenarios(SharedStack shared, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Outbox_a_deal_Brokerage_committed_before_a_SIGKILL_still_reaches_every_service_after_the_restart()
+    {
+        var (stack, duplicates) = await BeginAsync();
+
+        // Needs with suggestions in Brokerage; staff open a deal on one suggestion of each. Every queue drained first, so
+        // the hook fires on the deal and not on a consumer's write.
+        List<Guid> needs = [];
+        for (var i = 0; i < 6; i++)
+        {
+            needs.Add(await stack.PostNeedAsync() ?? throw new InvalidOperationException("a post failed"));
+        }
+
+        var suggestions = await Eventually.UntilAsync(() => stack.SuggestionsAsync(needs), found => found.Count == needs.Count,
+            TimeSpan.FromSeconds(60), "a suggestion of each need in Brokerage");
+        await Eventually.UntilAsync(() => FaultCluster.PendingAsync(stack.VirtualHost), n => n == 0,
+            TimeSpan.FromSeconds(60), "the queues drained");
+        await stack.Brokerage.KillAsync();
+        await stack.Brokerage.RestartAsync(hook: "kill-after-commit");
+        Step("Brokerage restarted with kill-after-commit");
+
+        // The hook kills Brokerage right after the deal and its event commit: staff never hear back.
+        Assert.Null(await stack.OpenDealAsync(suggestions[needs[0]], TimeSpan.FromSeconds(2)));
+        await stack.Brokerage.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(1, await stack.CountAsync("Brokerage", "SELECT COUNT(*) FROM deals WHERE need_id = @Need", new { Need = needs[0].ToString("D") }));
+        Assert.Equal(1, await stack.CountAsync("Brokerage",
+            "SELECT COUNT(*) FROM outbox_messages WHERE sent_at IS NULL AND message_type LIKE 'Matchmaking.Brokerage.Contracts.DealStageChanged,%'"));
+        Step("Brokerage died after committing a deal and its unsent event");
+
+        await stack.Brokerage.RestartAsync();
+        Step("Brokerage restarted without the hook");
+        foreach (var need in needs.Skip(1))
+        {
+            Assert.NotNull(await stack.OpenDealAsync(suggestions[need]));
+        }
+
+        var (effects, lost, duplicated) = await stack.SettleDealsAsync(needs, duplicates, output);
+        Step("settled");
+        Ledger.Record(output, "brokerage-outbox-sigkill-after-commit", needs.Count, effects, lost, duplicated);
+    }
+
+    [Fact]
     public async Task Inbox_a_message_delivered_twice_and_a_consumer_killed_before_its_ack_take_effect_once()
     {
         var (stack, duplicates) = await BeginAsync();
@@ -140,16 +181,9 @@ public sealed class FaultScenarios(SharedStack shared, ITestOutputHelper output)
             n => n >= inboxBefore + sent.Count, TimeSpan.FromSeconds(60), "the twice-delivered messages consumed");
         Step("10 messages published twice each, consumed");
 
-        // 2. Matching killed after its commit and before its ack: the broker redelivers to the restarted process. Its
-        // queues drained first (the index queue too), so the hook fires on the need posted below and not on a leftover.
-        await Eventually.UntilAsync(() => FaultCluster.PendingAsync(stack.VirtualHost), n => n == 0,
-            TimeSpan.FromSeconds(60), "Matching's queues drained");
-        await stack.Matching.KillAsync();
-        await stack.Matching.RestartAsync(hook: "kill-after-inbox-commit");
-        Step("Matching restarted with kill-after-inbox-commit");
-        var posted = await stack.PostNeedAsync() ?? throw new InvalidOperationException("the post failed");
+        // 2. Matching killed after its commit and before its ack: the broker redelivers to the restarted process.
+        var posted = await PostUnderHookAsync(stack, stack.Matching, "kill-after-inbox-commit");
         sent.Add(posted);
-        await stack.Matching.WaitForExitAsync(TimeSpan.FromSeconds(60));
         Assert.Contains(posted, await stack.NeedsInMatchingAsync());
         Step("Matching died after committing, before its ack");
         await stack.Matching.RestartAsync();
@@ -169,16 +203,9 @@ public sealed class FaultScenarios(SharedStack shared, ITestOutputHelper output)
     {
         var (stack, duplicates) = await BeginAsync();
 
-        // Every queue drained first, so the hook fires on the suggestions of the need posted below and not on a leftover.
         // The hook names the suggestions' consumer: Brokerage consumes the need's own event too, and lives through that.
-        await Eventually.UntilAsync(() => FaultCluster.PendingAsync(stack.VirtualHost), n => n == 0,
-            TimeSpan.FromSeconds(60), "the queues drained");
-        await stack.Brokerage.KillAsync();
-        await stack.Brokerage.RestartAsync(hook: "kill-after-inbox-commit:brokerage-matches-suggested");
-        Step("Brokerage restarted with kill-after-inbox-commit:brokerage-matches-suggested");
-        var posted = await stack.PostNeedAsync() ?? throw new InvalidOperationException("the post failed");
+        var posted = await PostUnderHookAsync(stack, stack.Brokerage, "kill-after-inbox-commit:brokerage-matches-suggested");
         List<Guid> sent = [posted];
-        await stack.Brokerage.WaitForExitAsync(TimeSpan.FromSeconds(60));
 
         // It died with the need's suggestions and notifications committed and their message not acknowledged.
         var committed = (await stack.BrokerageEffectsAsync(sent))[posted];
@@ -358,6 +385,23 @@ public sealed class FaultScenarios(SharedStack shared, ITestOutputHelper output)
         var (effects, lost, duplicated) = await stack.SettleAsync(sent, duplicates, output, TimeSpan.FromSeconds(180));
         Step("settled");
         Ledger.Record(output, "sigterm-during-load", sent.Count, effects, lost, duplicated);
+    }
+
+    /// <summary>
+    /// Restarts <paramref name="service"/> with a test hook, posts one need and waits until the service killed itself on
+    /// it; returns the need. Every queue is drained first (the index queue too), so the hook fires on that need and not on
+    /// a leftover.
+    /// </summary>
+    private async Task<Guid> PostUnderHookAsync(Stack stack, ServiceProcess service, string hook)
+    {
+        await Eventually.UntilAsync(() => FaultCluster.PendingAsync(stack.VirtualHost), n => n == 0,
+            TimeSpan.FromSeconds(60), "the queues drained");
+        await service.KillAsync();
+        await service.RestartAsync(hook: hook);
+        Step($"{service.Service} restarted with {hook}");
+        var posted = await stack.PostNeedAsync() ?? throw new InvalidOperationException("the post failed");
+        await service.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        return posted;
     }
 
     private static async Task<HashSet<Guid>> NeedIdsAsync(Stack stack)

@@ -30,6 +30,7 @@ public sealed class Stack : IAsyncDisposable
         Databases = databases;
         University = Client(TestUsers.New(Roles.University).Token);
         Enterprise = Client(TestUsers.New(Roles.Enterprise).Token);
+        Staff = Client(TestUsers.New(Roles.Staff).Token);
     }
 
     public string VirtualHost { get; }
@@ -50,6 +51,8 @@ public sealed class Stack : IAsyncDisposable
     public HttpClient University { get; }
 
     public HttpClient Enterprise { get; }
+
+    public HttpClient Staff { get; }
 
     public static async Task<Stack> StartAsync(string name)
     {
@@ -203,6 +206,101 @@ public sealed class Stack : IAsyncDisposable
         return null;
     }
 
+    /// <summary>
+    /// Staff open a deal on a suggestion, retrying while Brokerage is away; returns the deal's id once a 201 came back,
+    /// or null when none did before the deadline.
+    /// </summary>
+    public async Task<Guid?> OpenDealAsync(Guid matchId, TimeSpan? patience = null)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < (patience ?? TimeSpan.FromSeconds(60)))
+        {
+            try
+            {
+                var response = await Staff.PostAsJsonAsync(new Uri(Brokerage.BaseAddress, "api/deals"), new { matchId });
+                if (response.StatusCode == HttpStatusCode.Created)
+                {
+                    return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+                }
+            }
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(250);
+        }
+
+        return null;
+    }
+
+    /// <summary>One suggestion Brokerage holds for each of <paramref name="needs"/> that has one.</summary>
+    public async Task<Dictionary<Guid, Guid>> SuggestionsAsync(IReadOnlyCollection<Guid> needs)
+    {
+        await using var connection = new NpgsqlConnection(Databases["Brokerage"]);
+        return (await connection.QueryAsync<(string Need, string Match)>(
+                "SELECT need_id, MIN(match_id) FROM suggestions WHERE need_id = ANY(@ids) GROUP BY need_id",
+                new { ids = needs.Select(id => id.ToString("D")).ToArray() }))
+            .ToDictionary(row => Guid.Parse(row.Need), row => Guid.Parse(row.Match));
+    }
+
+    /// <summary>
+    /// Waits until the deal opened on each of <paramref name="needs"/> reached every service that consumes deal events
+    /// (its opening event in the inbox of Matching, Needs and Research, and its pair accepted in Matching), or the
+    /// deadline; then counts the ledger as <see cref="SettleAsync"/> does, a need without such a deal being lost.
+    /// </summary>
+    public async Task<(int Effects, int Lost, int Duplicated)> SettleDealsAsync(
+        IReadOnlyCollection<Guid> needs, int duplicatesBefore, ITestOutputHelper output)
+    {
+        async Task<List<Guid>> ArrivedAsync()
+        {
+            var ids = needs.Select(id => id.ToString("D")).ToArray();
+            await using var brokerage = new NpgsqlConnection(Databases["Brokerage"]);
+            var opened = (await brokerage.QueryAsync<(string Need, string Match, string Event)>(
+                """
+                SELECT d.need_id, d.match_id, o.id
+                FROM deals d
+                JOIN outbox_messages o ON o.message_type LIKE 'Matchmaking.Brokerage.Contracts.DealStageChanged,%'
+                                      AND o.body::json->>'dealId' = d.id AND o.body::json->>'fromStage' IS NULL
+                WHERE d.need_id = ANY(@ids)
+                """, new { ids })).ToList();
+            var events = opened.Select(row => row.Event).ToArray();
+            var consumed = new List<HashSet<string>>();
+            foreach (var (service, consumer) in new[] { ("Matching", "matching-deal-stage-changed"), ("Needs", "needs-deal-stage-changed"), ("Research", "research-deal-stage-changed") })
+            {
+                await using var connection = new NpgsqlConnection(Databases[service]);
+                consumed.Add((await connection.QueryAsync<string>(
+                    "SELECT message_id FROM inbox_messages WHERE consumer = @consumer AND message_id = ANY(@events)", new { consumer, events })).ToHashSet());
+            }
+
+            await using var matching = new NpgsqlConnection(Databases["Matching"]);
+            var accepted = (await matching.QueryAsync<string>(
+                "SELECT match_id FROM matches WHERE match_id = ANY(@matches) AND status = 'accepted'",
+                new { matches = opened.Select(row => row.Match).ToArray() })).ToHashSet();
+            return opened.Where(row => consumed.All(inbox => inbox.Contains(row.Event)) && accepted.Contains(row.Match))
+                .Select(row => Guid.Parse(row.Need)).Distinct().ToList();
+        }
+
+        List<Guid> arrived;
+        try
+        {
+            arrived = await Eventually.UntilAsync(ArrivedAsync, found => found.Count == needs.Count, TimeSpan.FromSeconds(120),
+                "every deal's event in Matching, Needs and Research");
+        }
+        catch (TimeoutException)
+        {
+            arrived = await ArrivedAsync();
+        }
+
+        var lost = needs.Except(arrived).ToList();
+        foreach (var need in lost)
+        {
+            output.WriteLine($"lost: the deal on need {need} did not reach every service that consumes deal events");
+        }
+
+        var duplicated = Math.Max(0, await DuplicatesAsync(output) - duplicatesBefore);
+        return (needs.Count - lost.Count, lost.Count, duplicated);
+    }
+
     public async Task<int> CountAsync(string service, string sql, object? parameters = null)
     {
         await using var connection = new NpgsqlConnection(Databases[service]);
@@ -281,9 +379,9 @@ public sealed class Stack : IAsyncDisposable
     /// <summary>
     /// Doubled effects: a need stored twice by Needs (same unique title), a need event applied twice by Matching (more
     /// than one inbox row for the need's consumer than needs it knows), one suggestion (a match id) announced twice for
-    /// one listing, and in Brokerage a pair told twice to the need's owner or to staff. A listing matched again once its
-    /// sentence vector exists announces only suggestions that are new, so a second MatchesSuggested for a listing is a
-    /// doubled effect only where it repeats a suggestion.
+    /// one listing, and in Brokerage a pair told twice to the need's owner or to staff, or a deal's opening announced twice.
+    /// A listing matched again once its sentence vector exists announces only suggestions that are new, so a second
+    /// MatchesSuggested for a listing is a doubled effect only where it repeats a suggestion.
     /// </summary>
     public async Task<int> DuplicatesAsync(ITestOutputHelper? output = null)
     {
@@ -301,10 +399,16 @@ public sealed class Stack : IAsyncDisposable
         var toOwners = (await BrokerageEffectsAsync(await NeedsInMatchingAsync())).Values
             .Sum(effect => Math.Max(0, effect.NeedOwnerTold - effect.Announced));
         var toStaff = await StaffToldBeyondSuggestionsAsync();
+        // A deal opened once has one opening event: a second would be applied again by every consumer.
+        var dealEvents = await CountAsync("Brokerage",
+            """
+            SELECT COUNT(*) - COUNT(DISTINCT body::json->>'dealId') FROM outbox_messages
+            WHERE message_type LIKE 'Matchmaking.Brokerage.Contracts.DealStageChanged,%' AND body::json->>'fromStage' IS NULL
+            """);
         output?.WriteLine($"doubled so far in this stack: needs stored twice {needs}, need events applied twice {Math.Max(0, inbox)}, "
             + $"suggestions announced twice {suggestions}, pairs told twice to need owners {toOwners}, "
-            + $"staff told of {toStaff} pairs more than Brokerage suggested (fewer when negative)");
-        return needs + Math.Max(0, inbox) + suggestions + toOwners + Math.Max(0, toStaff);
+            + $"staff told of {toStaff} pairs more than Brokerage suggested (fewer when negative), deals announced twice {dealEvents}");
+        return needs + Math.Max(0, inbox) + suggestions + toOwners + Math.Max(0, toStaff) + dealEvents;
     }
 
     /// <summary>
@@ -391,6 +495,7 @@ public sealed class Stack : IAsyncDisposable
 
         University.Dispose();
         Enterprise.Dispose();
+        Staff.Dispose();
         try
         {
             Directory.Delete(_indexFolder, recursive: true);
