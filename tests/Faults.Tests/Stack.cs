@@ -265,11 +265,14 @@ public sealed class Stack : IAsyncDisposable
                 """, new { ids })).ToList();
             var events = opened.Select(row => row.Event).ToArray();
             var consumed = new List<HashSet<string>>();
-            foreach (var (service, consumer) in new[] { ("Matching", "matching-deal-stage-changed"), ("Needs", "needs-deal-stage-changed"), ("Research", "research-deal-stage-changed") })
+            (string Service, string Consumer)[] consumers =
+                [("Matching", "matching-deal-stage-changed"), ("Needs", "needs-deal-stage-changed"), ("Research", "research-deal-stage-changed")];
+            foreach (var (service, consumer) in consumers)
             {
                 await using var connection = new NpgsqlConnection(Databases[service]);
                 consumed.Add((await connection.QueryAsync<string>(
-                    "SELECT message_id FROM inbox_messages WHERE consumer = @consumer AND message_id = ANY(@events)", new { consumer, events })).ToHashSet());
+                    "SELECT message_id FROM inbox_messages WHERE consumer = @consumer AND message_id = ANY(@events)",
+                    new { consumer, events })).ToHashSet());
             }
 
             await using var matching = new NpgsqlConnection(Databases["Matching"]);
