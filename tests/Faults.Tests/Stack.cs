@@ -45,7 +45,7 @@ public sealed class Stack : IAsyncDisposable
 
     public ServiceProcess Brokerage { get; private set; } = null!;
 
-    /// <summary>Answers to need posts that were a 5xx other than 503 (a fault must give 503 and a retry, never a 500).</summary>
+    /// <summary>Answers to posts that were a 5xx other than 503 (a fault must give 503 and a retry, never a 500).</summary>
     public int ServerErrors => Volatile.Read(ref _serverErrors);
 
     public HttpClient University { get; }
@@ -175,17 +175,38 @@ public sealed class Stack : IAsyncDisposable
             visibility = "public",
         };
         var key = $"fault-need-{serial}";
+        return await CreatedAsync(Enterprise, () =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Needs.BaseAddress, "api/needs")) { Content = JsonContent.Create(body) };
+            request.Headers.Add("Idempotency-Key", key);
+            return request;
+        }, patience);
+    }
+
+    /// <summary>
+    /// Staff open a deal on a suggestion, retrying while Brokerage is away; returns the deal's id once a 201 came back,
+    /// or null when none did before the deadline.
+    /// </summary>
+    public Task<Guid?> OpenDealAsync(Guid matchId, TimeSpan? patience = null) =>
+        CreatedAsync(Staff, () => new HttpRequestMessage(HttpMethod.Post, new Uri(Brokerage.BaseAddress, "api/deals"))
+        {
+            Content = JsonContent.Create(new { matchId }),
+        }, patience);
+
+    /// <summary>
+    /// Sends a fresh copy of <paramref name="request"/> every 250 ms until one is answered 201, and returns the id of what
+    /// it created; null when none was before the deadline (default 60 s). A 5xx other than 503 is counted in
+    /// <see cref="ServerErrors"/>.
+    /// </summary>
+    private async Task<Guid?> CreatedAsync(HttpClient client, Func<HttpRequestMessage> request, TimeSpan? patience)
+    {
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < (patience ?? TimeSpan.FromSeconds(60)))
         {
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Needs.BaseAddress, "api/needs"))
-                {
-                    Content = JsonContent.Create(body),
-                };
-                request.Headers.Add("Idempotency-Key", key);
-                var response = await Enterprise.SendAsync(request);
+                using var sent = request();
+                var response = await client.SendAsync(sent);
                 if (response.StatusCode == HttpStatusCode.Created)
                 {
                     return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
@@ -194,33 +215,6 @@ public sealed class Stack : IAsyncDisposable
                 if ((int)response.StatusCode >= 500 && response.StatusCode != HttpStatusCode.ServiceUnavailable)
                 {
                     Interlocked.Increment(ref _serverErrors);
-                }
-            }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
-            {
-            }
-
-            await Task.Delay(250);
-        }
-
-        return null;
-    }
-
-    /// <summary>
-    /// Staff open a deal on a suggestion, retrying while Brokerage is away; returns the deal's id once a 201 came back,
-    /// or null when none did before the deadline.
-    /// </summary>
-    public async Task<Guid?> OpenDealAsync(Guid matchId, TimeSpan? patience = null)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < (patience ?? TimeSpan.FromSeconds(60)))
-        {
-            try
-            {
-                var response = await Staff.PostAsJsonAsync(new Uri(Brokerage.BaseAddress, "api/deals"), new { matchId });
-                if (response.StatusCode == HttpStatusCode.Created)
-                {
-                    return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
                 }
             }
             catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
@@ -444,9 +438,15 @@ public sealed class Stack : IAsyncDisposable
             await using var snapshot = await brokerage.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead);
             suggested = (await brokerage.QueryAsync<(string, string)>(
                 "SELECT need_id, match_id FROM suggestions WHERE need_id = ANY(@ids)", new { ids }, snapshot)).ToList();
+            // The need's owner's (linked to the need) and the technology owners' pair notifications (the need's id third
+            // in the key); the rest of the inbox is not read.
             notices = (await brokerage.QueryAsync<(string, string, string)>(
-                "SELECT link, body, dedupe_key FROM notifications WHERE audience = 'organisation' AND kind = 'match-found'",
-                transaction: snapshot)).ToList();
+                """
+                SELECT link, body, dedupe_key FROM notifications
+                WHERE audience = 'organisation' AND kind = 'match-found'
+                  AND (link = ANY(@links) OR split_part(dedupe_key, ':', 3) = ANY(@ids))
+                """,
+                new { links = ids.Select(id => $"/needs/{id}").ToArray(), ids }, snapshot)).ToList();
         }
 
         await using var matching = new NpgsqlConnection(Databases["Matching"]);
