@@ -574,6 +574,10 @@ public sealed class PostStream : IAsyncDisposable
 /// <summary>One need's suggestions at the end of the chain (see <see cref="Stack.BrokerageEffectsAsync"/>).</summary>
 public sealed record BrokerageEffect(int Announced, int Suggested, int NeedOwnerTold, int TechnologyOwnersTold)
 {
-    /// <summary>Every announced pair suggested in Brokerage and told to both owners.</summary>
-    public bool Complete => Suggested == Announced && NeedOwnerTold == Announced && TechnologyOwnersTold == Announced;
+    /// <summary>
+    /// Pairs announced, and every one suggested in Brokerage and told to both owners. None announced is not complete: the
+    /// stack is seeded with technologies every need posted here matches, so a need without a pair lost its announcement.
+    /// </summary>
+    public bool Complete =>
+        Announced > 0 && Suggested == Announced && NeedOwnerTold == Announced && TechnologyOwnersTold == Announced;
 }
