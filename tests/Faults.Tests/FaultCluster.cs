@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using Npgsql;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
@@ -317,6 +318,14 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             await WaitUntilAsync("/health/ready", ok: true, TimeSpan.FromSeconds(120));
         }
+    }
+
+    /// <summary>What a health endpoint answers now.</summary>
+    public async Task<HttpStatusCode> StatusAsync(string path)
+    {
+        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        using var response = await client.GetAsync(path);
+        return response.StatusCode;
     }
 
     /// <summary>Polls a health endpoint until it answers 200 (<paramref name="ok"/>) or anything else.</summary>

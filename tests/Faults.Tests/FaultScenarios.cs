@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Text;
 using Dapper;
 using MassTransit;
@@ -240,12 +241,20 @@ public sealed class FaultScenarios(SharedStack shared, ITestOutputHelper output)
             {
                 await FaultCluster.KillBrokerAsync();
                 // Matching and Brokerage consume, so their readiness follows the broker (MassTransit's bus check, tagged
-                // "ready"). So does Needs' (it consumes deal events; 503 "Degraded" here), but the stream posts to it
-                // directly, and it keeps taking posts into its outbox, which is the point of the outbox.
+                // "ready"). So does Needs' (it consumes deal events; 503 "Degraded" here), but it keeps taking the
+                // stream's posts into its outbox, which is the point of the outbox; /health/serving, which the Portal's
+                // gateway probes, stays green on all three, so a gateway would keep them in its rotation.
                 var red = await stack.Matching.WaitUntilAsync("/health/ready", ok: false, TimeSpan.FromSeconds(60));
                 Step($"Matching readiness red {red.TotalSeconds:F1} s after the broker died");
                 var brokerageRed = await stack.Brokerage.WaitUntilAsync("/health/ready", ok: false, TimeSpan.FromSeconds(60));
                 Step($"Brokerage readiness red {brokerageRed.TotalSeconds:F1} s after the broker died");
+                await stack.Needs.WaitUntilAsync("/health/ready", ok: false, TimeSpan.FromSeconds(60));
+                foreach (var service in new[] { stack.Needs, stack.Matching, stack.Brokerage })
+                {
+                    Assert.Equal(HttpStatusCode.OK, await service.StatusAsync("/health/serving"));
+                }
+
+                Step("Needs, Matching and Brokerage unready but serving");
                 await stream.WaitForMoreAsync(5, "posts while the broker is away");
             }
             finally
@@ -281,7 +290,9 @@ public sealed class FaultScenarios(SharedStack shared, ITestOutputHelper output)
             {
                 await FaultCluster.CrashPostgresAsync();
                 await stack.Needs.WaitUntilAsync("/health/ready", ok: false, TimeSpan.FromSeconds(30));
-                Step("Needs readiness red");
+                // Without its database Needs cannot answer: the gateway's probe goes red too.
+                await stack.Needs.WaitUntilAsync("/health/serving", ok: false, TimeSpan.FromSeconds(30));
+                Step("Needs readiness and serving red");
             }
             finally
             {
@@ -290,7 +301,8 @@ public sealed class FaultScenarios(SharedStack shared, ITestOutputHelper output)
 
             Step("PostgreSQL restarted (crash recovery done)");
             await stack.Needs.WaitUntilAsync("/health/ready", ok: true, TimeSpan.FromSeconds(60));
-            Step("Needs readiness green");
+            await stack.Needs.WaitUntilAsync("/health/serving", ok: true, TimeSpan.FromSeconds(60));
+            Step("Needs readiness and serving green");
             await stream.WaitForMoreAsync(20, "posts after the restart");
             sent = await stream.StopAsync();
         }

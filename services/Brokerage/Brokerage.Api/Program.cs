@@ -7,6 +7,6 @@ builder.AddServiceDefaults();   // problem details, strict JSON, JWT bearer, hea
 builder.AddBrokerage();         // database, outbox relay, consumers
 builder.AddMatchmakingBus();    // MassTransit once, after every AddXxx (InMemory or RabbitMq by configuration)
 var app = builder.Build();
-app.MapServiceDefaults();       // exception handler, status pages, auth, /health/live, /health/ready, /openapi/v1.json
+app.MapServiceDefaults();       // exception handler, status pages, auth, /health/live, /health/serving, /health/ready, /openapi/v1.json
 app.MapBrokerage();
 app.Run();

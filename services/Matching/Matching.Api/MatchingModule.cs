@@ -5,6 +5,7 @@ using Matchmaking.Matching.Engine;
 using Matchmaking.ServiceDefaults.Hosting;
 using Matchmaking.ServiceDefaults.Messaging;
 using Matchmaking.ServiceDefaults.Storage;
+using Matchmaking.ServiceDefaults.Web;
 using Microsoft.Extensions.Options;
 
 namespace Matchmaking.Matching.Api;
@@ -48,7 +49,7 @@ public static class MatchingModule
         services.AddSingleton<IndexReconciliation>();
         services.AddHostedService(provider => provider.GetRequiredService<IndexReconciliation>());
         services.AddHostedService<RankingWeightsRefresher>();
-        services.AddHealthChecks().AddCheck<ListingIndexHealthCheck>("index-matching", tags: ["ready"]);
+        services.AddHealthChecks().AddCheck<ListingIndexHealthCheck>("index-matching", tags: [HealthTags.Ready, HealthTags.Serving]);
 
         // Replicas (Matchmaking:InstanceId set, PostgreSQL): each keeps its own index, fed by a queue of its own.
         services.AddSingleton<ReplicaIndex>();

@@ -1,4 +1,5 @@
 using Dapper;
+using Matchmaking.ServiceDefaults.Web;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -30,7 +31,7 @@ public static class StorageRegistration
             $"database-{name.ToLowerInvariant()}",
             provider => new DatabaseHealthCheck(provider.GetRequiredService<TDatabase>()),
             HealthStatus.Unhealthy,
-            ["ready"]));
+            [HealthTags.Ready, HealthTags.Serving]));
         return services;
     }
 

@@ -11,6 +11,17 @@ using Microsoft.Extensions.Hosting;
 
 namespace Matchmaking.ServiceDefaults.Web;
 
+/// <summary>
+/// Tags of the health checks: <see cref="Ready"/> checks answer <c>/health/ready</c> (everything the service needs,
+/// the broker included: MassTransit tags its bus check so), <see cref="Serving"/> checks answer <c>/health/serving</c>
+/// (what answering HTTP needs: the database, Matching's index).
+/// </summary>
+public static class HealthTags
+{
+    public const string Ready = "ready";
+    public const string Serving = "serving";
+}
+
 public static class ServiceDefaultsExtensions
 {
     /// <summary>Largest request body any endpoint accepts; larger ones get 413.</summary>
@@ -58,7 +69,7 @@ public static class ServiceDefaultsExtensions
         // replica that cannot consume must leave the load balancer until it has reconnected.
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
-            Predicate = check => check.Tags.Contains("ready"),
+            Predicate = check => check.Tags.Contains(HealthTags.Ready),
             ResultStatusCodes =
             {
                 [HealthStatus.Healthy] = StatusCodes.Status200OK,
@@ -66,6 +77,11 @@ public static class ServiceDefaultsExtensions
                 [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
             },
         });
+        // What a load balancer (the Portal's gateway among them) should follow: whether this replica answers HTTP. The
+        // broker is left out: while it is away, every replica still answers reads and takes posts into its outbox, and
+        // a balancer following readiness would refuse them all, since every replica shares the one broker. A degraded
+        // index (failing background commits) still answers, from memory.
+        app.MapHealthChecks("/health/serving", new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Serving) });
         app.MapOpenApi();
         // Browsable API documentation; swagger-ui's files ship inside the package, so it works offline too.
         app.UseSwaggerUI(options =>
