@@ -31,6 +31,8 @@ public abstract class TechnologyValidationTests(ResearchService research) : Rese
         // A wrong type is a binding failure; it must still come back as a 400 naming the field.
         { "trl", "\"x\"" },
         { "trl", "6.5" },
+        // A number in quotes is a string: strict, as the API description's types say.
+        { "trl", "\"6\"" },
         { "keywords", "\"one keyword\"" },
         { "title", "42" },
         // Unknown fields are refused, so a client cannot choose its organisation or status.

@@ -49,6 +49,8 @@ public static class ServiceDefaultsExtensions
             // Unknown fields are refused: no mass assignment of owner, organisation or visibility.
             options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
             options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+            // A number in quotes is a string, refused like any wrong type (the web defaults would read "5" as 5).
+            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
         services.Configure<KestrelServerOptions>(options => options.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         services.AddHealthChecks();
