@@ -108,6 +108,7 @@ public abstract class SearchTests(Setup setup) : MatchingTests(setup)
     [InlineData("page=x", "page")]
     [InlineData("pageSize=0", "pageSize")]
     [InlineData("pageSize=101", "pageSize")]
+    [InlineData("sector=widgets", "sector")]
     public async Task Search_rejects_a_bad_parameter_naming_it(string query, string field)
     {
         using var response = await SearchRawAsync(NewStaff(), $"q=warpage&{query}");

@@ -83,12 +83,8 @@ public sealed partial record NeedBody(
             .Items("keywords", Keywords, MaxKeywords, KeywordMaxLength)
             .Range("minTrl", MinTrl, 1, 9)
             .OneOf("visibility", Visibility, NeedVisibility.All)
-            .OneOf("language", Language, LanguageDetector.Supported);
-
-        if (Sector is not null && !SectorTaxonomy.Default.Contains(Sector))
-        {
-            errors.Add("sector", $"'sector' must be a code of the sector taxonomy; '{Truncate(Sector)}' is not.");
-        }
+            .OneOf("language", Language, LanguageDetector.Supported)
+            .SectorCode("sector", Sector);
 
         if (Deadline is { } deadline && deadline < today && deadline != storedDeadline)
         {
@@ -166,8 +162,6 @@ public sealed partial record NeedBody(
     }
 
     // Echoing a huge unknown value back would bloat the problem response.
-    private static string Truncate(string value) => value.Length <= 50 ? value : value[..50] + "…";
-
     [GeneratedRegex("^[A-Z]{3}$")]
     private static partial Regex CurrencyCode();
 }

@@ -87,9 +87,9 @@ public sealed record TechnologyBody(
         {
             errors.Add("sector", "'sector' is required.");
         }
-        else if (!SectorTaxonomy.Default.Contains(Sector))
+        else
         {
-            errors.Add("sector", $"'sector' must be a code of the sector taxonomy; '{Sector}' is not.");
+            errors.SectorCode("sector", Sector);
         }
 
         if (LicenceModels?.Any(m => m is not null && !LicenceModel.All.Contains(m)) == true)

@@ -1,3 +1,4 @@
+using Matchmaking.ServiceDefaults.Text;
 using Microsoft.AspNetCore.Http;
 
 namespace Matchmaking.ServiceDefaults.Web;
@@ -50,6 +51,18 @@ public sealed class ValidationErrors
         if (value is { } number && (number < min || number > max))
         {
             Add(field, $"'{field}' must be between {min} and {max}.");
+        }
+
+        return this;
+    }
+
+    /// <summary>A code of the sector taxonomy, when given (a long value is quoted only in part).</summary>
+    public ValidationErrors SectorCode(string field, string? value)
+    {
+        if (value is not null && !SectorTaxonomy.Default.Contains(value))
+        {
+            var quoted = value.Length <= 50 ? value : value[..50] + "…";
+            Add(field, $"'{field}' must be a code of the sector taxonomy; '{quoted}' is not.");
         }
 
         return this;

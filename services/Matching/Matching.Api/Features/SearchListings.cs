@@ -65,7 +65,7 @@ public static class SearchListings
         var errors = new ValidationErrors()
             .MaxLength("q", q, MaxQueryLength)
             .OneOf("type", string.IsNullOrEmpty(type) ? null : type, s_types)
-            .MaxLength("sector", sector, 100);
+            .SectorCode("sector", string.IsNullOrWhiteSpace(sector) ? null : sector);
         var minTrlValue = Integer(errors, "minTrl", minTrl, 1, 9, fallback: null);
         var pageValue = Integer(errors, "page", page, 1, MaxPage, fallback: 1);
         var pageSizeValue = Integer(errors, "pageSize", pageSize, 1, MaxPageSize, fallback: DefaultPageSize);

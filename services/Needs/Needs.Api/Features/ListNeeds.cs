@@ -59,12 +59,8 @@ public static class ListNeeds
             .MaxLength("q", query.Q, QueryMaxLength)
             .OneOf("status", query.Status, NeedStatus.All)
             .Range("page", query.Page, 1, int.MaxValue)
-            .Range("pageSize", query.PageSize, 1, MaxPageSize);
-        if (query.Sector is not null && !SectorTaxonomy.Default.Contains(query.Sector))
-        {
-            errors.Add("sector", "'sector' must be a code of the sector taxonomy.");
-        }
-
+            .Range("pageSize", query.PageSize, 1, MaxPageSize)
+            .SectorCode("sector", query.Sector);
         return errors;
     }
 

@@ -43,11 +43,8 @@ public static class ListTechnologies
             PageSize: ParseInt(errors, "pageSize", pageSize, 1, MaxPageSize, DefaultPageSize),
             Status: Blank(status),
             Mine: ParseBool(errors, "mine", mine));
-        errors.OneOf("status", query.Status, TechnologyStatus.All).MaxLength("q", query.Text, MaxQueryLength);
-        if (query.Sector is not null && !SectorTaxonomy.Default.Contains(query.Sector))
-        {
-            errors.Add("sector", $"'sector' must be a code of the sector taxonomy; '{query.Sector}' is not.");
-        }
+        errors.OneOf("status", query.Status, TechnologyStatus.All).MaxLength("q", query.Text, MaxQueryLength)
+            .SectorCode("sector", query.Sector);
 
         return errors.Any
             ? errors.ToResult()
