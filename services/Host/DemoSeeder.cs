@@ -39,12 +39,15 @@ public sealed class DemoSeeder(
     {
         var password = configuration["MATCHMAKING_DEMO_PASSWORD"] is { Length: > 0 } configured ? configured : DefaultDemoPassword;
 
+        // What this run added, against what the seed files hold: a replayed seed finds everything in place.
+        var added = new int[4];
         var organisations = Read<SeedOrganisation>("organisations.json");
         foreach (var organisation in organisations)
         {
-            await Organisations.CreateAsync(
+            var created = await Organisations.CreateAsync(
                 new Organisations.CreateRequest(organisation.Name, organisation.NameZh, organisation.Kind, organisation.Sector),
                 portal, ct, organisation.Id);
+            added[0] += created is null ? 0 : 1;
         }
 
         progress($"Organisations: {organisations.Count}");
@@ -52,9 +55,10 @@ public sealed class DemoSeeder(
         var users = Read<SeedUser>("users.json");
         foreach (var user in users)
         {
-            await Users.CreateAsync(
+            var created = await Users.CreateAsync(
                 new Users.CreateRequest(user.Email, user.DisplayName, user.Role, user.OrganisationId, password),
                 portal, hasher, ct, DeterministicId(user.Email));
+            added[1] += created.User is null ? 0 : 1;
         }
 
         progress($"Demo accounts: {users.Count}");
@@ -67,6 +71,8 @@ public sealed class DemoSeeder(
             {
                 throw new InvalidOperationException($"Seed technology {id} was refused: {result.Outcome} {result.Errors}");
             }
+
+            added[2] += result.Outcome == TechnologyOutcome.Created ? 1 : 0;
         }
 
         progress($"Technologies: {technologies.Count}");
@@ -82,10 +88,15 @@ public sealed class DemoSeeder(
             {
                 throw new InvalidOperationException($"Seed need {id} was refused: {result.Outcome} {result.Errors}");
             }
+
+            added[3] += result.Outcome == NeedOutcome.Created ? 1 : 0;
         }
 
         progress($"Needs: {needList.Count}");
-        return $"{organisations.Count} organisations, {users.Count} accounts, {technologies.Count} technologies and {needList.Count} needs";
+        int[] total = [organisations.Count, users.Count, technologies.Count, needList.Count];
+        string Part(int i, string noun) => added[i] == total[i] ? $"{total[i]} {noun}" : $"{added[i]} of {total[i]} {noun}";
+        var summary = $"{Part(0, "organisations")}, {Part(1, "accounts")}, {Part(2, "technologies")} and {Part(3, "needs")}";
+        return added.SequenceEqual(total) ? summary : summary + " (the rest were there already)";
     }
 
     private static Caller Acting(string role, Guid organisationId) => new(SeederUserId, "seeder@centre.demo", role, organisationId);

@@ -4,6 +4,7 @@ using Matchmaking.Benchmarks;
 using Matchmaking.Matching.Api;
 using Matchmaking.Matching.Engine;
 using Matchmaking.ServiceDefaults.Storage;
+using Microsoft.Extensions.Logging.Console;
 
 namespace Matchmaking.Host;
 
@@ -24,6 +25,14 @@ public static class HostCommands
         }
 
         var builder = HostComposition.CreateBuilder(commandLine.ConfigurationArgs, Overrides(commandLine));
+        if (commandLine.Command != "serve")
+        {
+            // A command's standard output is its result, for scripts to read: the log, warnings and errors only, goes
+            // to standard error beside the progress lines.
+            builder.Services.Configure<ConsoleLoggerOptions>(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
+            builder.Logging.AddFilter((_, level) => level >= LogLevel.Warning);
+        }
+
         await using var app = builder.Build();
         HostComposition.MapAll(app);
 
@@ -113,9 +122,16 @@ public static class HostCommands
             return 2;
         }
 
+        if (top < 100)
+        {
+            // The JSON key stays recall@100 (the API's), but the figure is over the first `top` results only.
+            Progress($"--top {top}: recall is counted over the first {top} results, so it is Recall@{top}, not Recall@100.");
+        }
+
         var result = BeirEvaluator.Evaluate(commandLine.Option("corpus")!, commandLine.Option("queries")!, commandLine.Option("qrels")!, top, Progress, openIndex);
+        var recall = $"Recall@{Math.Min(top, 100)}";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"nDCG@10     {result.NdcgAt10:F4}\nRecall@100  {result.RecallAt100:F4}\nMRR@10      {result.MrrAt10:F4}\nqueries     {result.Queries}\nqueries/s   {result.QueriesPerSecond:F1}\nindexed/s   {result.IndexedPerSecond:F0}"));
+            $"nDCG@10     {result.NdcgAt10:F4}\n{recall,-12}{result.RecallAt100:F4}\nMRR@10      {result.MrrAt10:F4}\nqueries     {result.Queries}\nqueries/s   {result.QueriesPerSecond:F1}\nindexed/s   {result.IndexedPerSecond:F0}"));
         if (commandLine.Flag("json"))
         {
             Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Matchmaking.Host;
 using Xunit;
@@ -59,6 +60,13 @@ public sealed class HostCommandTests : IDisposable
         Assert.InRange(last.GetProperty("ndcg@10").GetDouble(), 0.5, 1.0);
         Assert.InRange(last.GetProperty("mrr@10").GetDouble(), 0.5, 1.0);
         Assert.True(last.GetProperty("qps").GetDouble() > 0);
+        Assert.Contains("Recall@100 ", output, StringComparison.Ordinal);
+
+        // Fewer than 100 results a query: the recall printed is named for what it counts.
+        var (shortExit, shortOutput) = await RunAsync("eval", "--corpus", corpus, "--queries", queries, "--qrels", qrels, "--top", "1");
+        Assert.Equal(0, shortExit);
+        Assert.Contains("Recall@1 ", shortOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("Recall@100", shortOutput, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -78,12 +86,43 @@ public sealed class HostCommandTests : IDisposable
         var (seedExit, seedOutput) = await RunAsync("seed", "--data", data);
         Assert.Equal(0, seedExit);
         Assert.Contains("technologies", seedOutput, StringComparison.Ordinal);
-        // A second seed finds everything in place.
-        Assert.Equal(0, (await RunAsync("seed", "--data", data)).ExitCode);
+        Assert.Matches(@"Seeded [1-9]\d* organisations, [1-9]\d* accounts, [1-9]\d* technologies and [1-9]\d* needs\.", seedOutput);
+        // A second seed finds everything in place, and says so.
+        var (againExit, againOutput) = await RunAsync("seed", "--data", data);
+        Assert.Equal(0, againExit);
+        Assert.Matches(
+            @"Seeded 0 of \d+ organisations, 0 of \d+ accounts, 0 of \d+ technologies and 0 of \d+ needs \(the rest were there already\)\.",
+            againOutput);
 
         var (reindexExit, reindexOutput) = await RunAsync("reindex", "--data", data);
         Assert.Equal(0, reindexExit);
         Assert.Contains("Reindexed", reindexOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_command_prints_its_result_alone_on_standard_output()
+    {
+        // As a process: the console logger writes to the real streams, which an in-process test cannot capture.
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = _directory,
+        };
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "Matchmaking.Host.dll"), "seed", "--data", Path.Combine(_directory, "data") })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, process.ExitCode);
+        var lines = (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("Seeded ", Assert.Single(lines), StringComparison.Ordinal);
+        Assert.Contains("Migrating PortalDatabase", await error, StringComparison.Ordinal);
     }
 
     public void Dispose()
