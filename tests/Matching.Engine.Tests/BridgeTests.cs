@@ -53,6 +53,19 @@ public sealed class BridgeTests : IDisposable
     }
 
     [Fact]
+    public void A_word_both_listings_use_is_a_term_not_a_bridge_to_itself()
+    {
+        var technology = Listings.Technology("Warpage control for injection moulded parts", "Simulation-guided mould design that keeps housings flat.", sector: "plastics");
+        Index.UpsertMany([technology]);
+
+        var candidate = Assert.Single(Index.Match(Listings.Need("Warpage of moulded housings", "Our housings show warpage after moulding.", sector: "plastics"), 10));
+
+        Assert.Contains("warpage", candidate.Explanation.Terms);
+        Assert.True(candidate.Explanation.Features["glossary"] > 0, "the shared glossary term still counts in the ranking");
+        Assert.DoesNotContain(candidate.Explanation.Bridges, bridge => bridge.StartsWith("warpage → warpage", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public void An_English_need_finds_a_Chinese_technology()
     {
         var technology = Listings.Technology("注塑件翘曲控制", "优化模具冷却，减少注塑件翘曲。", sector: "plastics", language: "zh-Hans");

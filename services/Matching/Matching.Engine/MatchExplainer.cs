@@ -540,7 +540,7 @@ internal static class MatchExplainer
             .ToList();
 
         var bridges = contributions
-            .Where(c => c.Clause.Kind != ClauseKind.Text)
+            .Where(c => c.Clause.Kind != ClauseKind.Text && !QueryPlan.BridgesToItself(c.Clause, candidate.Chinese))
             .Select(c => (Text: QueryPlan.Describe(c.Clause, candidate.Chinese), c.Score))
             .GroupBy(x => x.Text, StringComparer.Ordinal)
             .Select(group => (Text: group.Key, Score: group.Sum(x => x.Score)))

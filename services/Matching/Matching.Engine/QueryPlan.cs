@@ -478,6 +478,13 @@ internal static class QueryPlan
         });
     }
 
+    /// <summary>
+    /// Whether the bridge leads from a word to the same word ("warpage → warpage": the same-language clause of a glossary
+    /// term both listings use), which explains nothing the matched terms do not already say.
+    /// </summary>
+    public static bool BridgesToItself(QueryClause clause, bool chineseCandidate) =>
+        string.Equals(clause.Surface, chineseCandidate ? clause.BridgeTargetChinese : clause.BridgeTarget, StringComparison.OrdinalIgnoreCase);
+
     public static string Describe(QueryClause clause, bool chineseCandidate) => string.Create(
         CultureInfo.InvariantCulture,
         $"{clause.Surface} → {(chineseCandidate ? clause.BridgeTargetChinese : clause.BridgeTarget)} ({clause.BridgeNote})");
