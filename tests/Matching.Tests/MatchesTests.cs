@@ -350,6 +350,13 @@ public abstract class MatchesTests(Setup setup) : MatchingTests(setup)
         {
             Assert.True(paths.ContainsKey(path), $"{path} is not described; paths: {string.Join(", ", paths.Select(p => p.Key))}");
         }
+
+        // Signed-in callers only: 401 for everyone else; staff only: 403 for other roles too.
+        var search = paths["/api/search"]!["get"]!["responses"]!.AsObject();
+        Assert.True(search.ContainsKey("401"), "search describes its 401");
+        Assert.False(search.ContainsKey("403"), "search needs no role");
+        var feedback = paths["/api/matches/{matchId}/feedback"]!["post"]!["responses"]!.AsObject();
+        Assert.True(feedback.ContainsKey("401") && feedback.ContainsKey("403"), $"feedback describes its 401 and 403: {feedback.ToJsonString()}");
     }
 }
 

@@ -1,13 +1,16 @@
 using System.Text.Json.Serialization;
 using Matchmaking.ServiceDefaults.Auth;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.OpenApi;
 
 namespace Matchmaking.ServiceDefaults.Web;
 
@@ -55,8 +58,29 @@ public static class ServiceDefaultsExtensions
         services.Configure<KestrelServerOptions>(options => options.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         services.AddHealthChecks();
         services.AddMatchmakingAuth(builder.Configuration);
-        services.AddOpenApi();
+        services.AddOpenApi(options => options.AddOperationTransformer(DescribeAuthorization));
         return builder;
+    }
+
+    // An endpoint that needs a signed-in caller answers 401 without a valid token, and one that needs a role (a policy)
+    // 403 to a caller without it: the API description says so, as problem details.
+    private static Task DescribeAuthorization(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+        var authorize = metadata.OfType<IAuthorizeData>().ToList();
+        if (authorize.Count == 0 || metadata.OfType<IAllowAnonymous>().Any())
+        {
+            return Task.CompletedTask;
+        }
+
+        operation.Responses ??= [];
+        operation.Responses.TryAdd("401", new OpenApiResponse { Description = "Not signed in: no valid bearer token." });
+        if (authorize.Any(a => a.Policy is not null || a.Roles is not null))
+        {
+            operation.Responses.TryAdd("403", new OpenApiResponse { Description = "Signed in, without the role this needs." });
+        }
+
+        return Task.CompletedTask;
     }
 
     public static WebApplication MapServiceDefaults(this WebApplication app)
