@@ -337,6 +337,16 @@ public abstract class MatchesTests(Setup setup) : MatchingTests(setup)
 
         await AssertStatusAsync(HttpStatusCode.OK, response);
         Assert.True(Directory.Exists(Matching.IndexFolder), "the index lives in its configured folder");
+        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync(Ct));
+
+        // Staff see each check and what it says; the anonymous probe above saw only the status.
+        using var detailed = await Matching.Service.CreateClient(NewStaff().Token).GetAsync("/health/ready", Ct);
+        var report = JsonNode.Parse(await detailed.Content.ReadAsStringAsync(Ct))!;
+        Assert.Equal("Healthy", (string?)report["status"]);
+        var index = report["checks"]!["index-matching"]!;
+        Assert.Equal("Healthy", (string?)index["status"]);
+        Assert.Contains("listings indexed", (string?)index["description"], StringComparison.Ordinal);
+        Assert.NotNull(report["checks"]!["database-matching"]);
     }
 
     [Fact]

@@ -22,15 +22,22 @@ public sealed class ListingIndexHealthCheck(IServiceProvider services) : IHealth
             if (index is LuceneListingIndex { BackgroundFault: { } fault })
             {
                 return Task.FromResult(HealthCheckResult.Degraded(
-                    $"{listings} listings indexed; the index's background {fault.Operation} has failed since {fault.Since:O}: {fault.Error.Message}",
+                    $"{listings} listings indexed{Vectors(index)}; the index's background {fault.Operation} has failed since {fault.Since:O}: {fault.Error.Message}",
                     fault.Error));
             }
 
-            return Task.FromResult(HealthCheckResult.Healthy($"{listings} listings indexed{where}"));
+            return Task.FromResult(HealthCheckResult.Healthy($"{listings} listings indexed{where}{Vectors(index)}"));
         }
         catch (Exception exception)
         {
             return Task.FromResult(HealthCheckResult.Unhealthy("search index unavailable", exception));
         }
     }
+
+    // How far the background embedding has got (the semantic ranking's sentence vectors), when it is on.
+    private static string Vectors(IListingIndex index) =>
+        index is LuceneListingIndex { SemanticStatus: { } vectors }
+            ? $"; sentence vectors: {vectors.Stored} stored, {vectors.Pending} waiting, {vectors.Failed} failed"
+              + (vectors.LastError is { } error ? $" (last error: {error})" : "")
+            : "";
 }

@@ -83,6 +83,26 @@ public static class ServiceDefaultsExtensions
         return Task.CompletedTask;
     }
 
+    // A probe gets the bare status, as ASP.NET writes it; centre staff (a bearer token) get each check's status and
+    // what it says, e.g. which endpoint has no broker connection or since when the index's commits fail. The details
+    // stay off the anonymous answer: they name internals.
+    private static Task WriteHealthAsync(HttpContext context, HealthReport report)
+    {
+        if (!context.User.IsInRole(Roles.Staff) && !context.User.IsInRole(Roles.Admin))
+        {
+            context.Response.ContentType = "text/plain";
+            return context.Response.WriteAsync(report.Status.ToString());
+        }
+
+        return context.Response.WriteAsJsonAsync(new
+        {
+            Status = report.Status.ToString(),
+            Checks = report.Entries.ToDictionary(
+                entry => entry.Key,
+                entry => new { Status = entry.Value.Status.ToString(), entry.Value.Description, Milliseconds = Math.Round(entry.Value.Duration.TotalMilliseconds, 1) }),
+        });
+    }
+
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
         app.UseSecurityHeaders(app.Configuration);
@@ -91,11 +111,12 @@ public static class ServiceDefaultsExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        // Degraded is not ready: MassTransit reports its bus Degraded (not Unhealthy) while the broker is away, and a
-        // replica that cannot consume must leave the load balancer until it has reconnected.
+        // Degraded is not ready: MassTransit reports its bus Degraded (not Unhealthy) while the broker is away, and
+        // readiness says whether the replica does all of its work, consuming included (balancers follow /health/serving).
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(HealthTags.Ready),
+            ResponseWriter = WriteHealthAsync,
             ResultStatusCodes =
             {
                 [HealthStatus.Healthy] = StatusCodes.Status200OK,
@@ -107,7 +128,11 @@ public static class ServiceDefaultsExtensions
         // broker is left out: while it is away, every replica still answers reads and takes posts into its outbox, and
         // a balancer following readiness would refuse them all, since every replica shares the one broker. A degraded
         // index (failing background commits) still answers, from memory.
-        app.MapHealthChecks("/health/serving", new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Serving) });
+        app.MapHealthChecks("/health/serving", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(HealthTags.Serving),
+            ResponseWriter = WriteHealthAsync,
+        });
         app.MapOpenApi();
         // Browsable API documentation; swagger-ui's files ship inside the package, so it works offline too.
         app.UseSwaggerUI(options =>
