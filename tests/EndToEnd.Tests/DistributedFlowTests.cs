@@ -31,12 +31,7 @@ public sealed class DistributedFlowTests(ITestOutputHelper output) : IAsyncLifet
         async Task<RunningService> StartAsync(string name, Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder> add,
             Action<Microsoft.AspNetCore.Builder.WebApplication> map, params KeyValuePair<string, string?>[] extra)
         {
-            var configuration = broker.AsConfiguration()
-                .Append(new("Matchmaking:Storage:Provider", "Postgres"))
-                .Append(new($"ConnectionStrings:{name}", await PostgresServer.CreateDatabaseAsync(name.ToLowerInvariant())))
-                .Concat(extra)
-                .ToList();
-            var service = await RunningService.StartAsync(configuration, add, map);
+            var service = await RunningService.StartApartAsync(broker, name, add, map, extra);
             _services.Add(service);
             return service;
         }

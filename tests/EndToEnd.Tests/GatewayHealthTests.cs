@@ -105,12 +105,7 @@ public sealed class GatewayHealthTests : IAsyncLifetime
     private async Task<RunningService> StartAsync(string name, Action<WebApplicationBuilder> add, Action<WebApplication> map,
         params KeyValuePair<string, string?>[] extra)
     {
-        var configuration = _broker.AsConfiguration()
-            .Append(new("Matchmaking:Storage:Provider", "Postgres"))
-            .Append(new($"ConnectionStrings:{name}", await PostgresServer.CreateDatabaseAsync(name.ToLowerInvariant())))
-            .Concat(extra)
-            .ToList();
-        var service = await RunningService.StartAsync(configuration, add, map);
+        var service = await RunningService.StartApartAsync(_broker, name, add, map, extra);
         _services.Add(service);
         return service;
     }

@@ -46,6 +46,21 @@ public sealed class RunningService : IAsyncDisposable
         return await StartAsync(app);
     }
 
+    /// <summary>
+    /// Starts service <paramref name="name"/> apart, as a deployment runs it: on the given RabbitMQ virtual host, with a
+    /// PostgreSQL database of its own (<c>ConnectionStrings:{name}</c>), plus <paramref name="extra"/> settings.
+    /// </summary>
+    public static async Task<RunningService> StartApartAsync(RabbitMqEndpoint broker, string name,
+        Action<WebApplicationBuilder> addServices, Action<WebApplication> mapEndpoints, params KeyValuePair<string, string?>[] extra)
+    {
+        var configuration = broker.AsConfiguration()
+            .Append(new("Matchmaking:Storage:Provider", "Postgres"))
+            .Append(new($"ConnectionStrings:{name}", await PostgresServer.CreateDatabaseAsync(name.ToLowerInvariant())))
+            .Concat(extra)
+            .ToList();
+        return await StartAsync(configuration, addServices, mapEndpoints);
+    }
+
     /// <summary>Starts an application composed elsewhere (the Host's own composition) and finds its port.</summary>
     public static async Task<RunningService> StartAsync(WebApplication app)
     {
