@@ -1,8 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using MassTransit;
 using Matchmaking.Host;
 using Matchmaking.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Xunit;
 
 namespace Matchmaking.EndToEnd.Tests;
@@ -84,6 +87,13 @@ public sealed class HostFlowTests(ITestOutputHelper output) : IAsyncLifetime
 
         var docs = await client.GetStringAsync("/api-docs/index.html", Ct);
         Assert.Contains("swagger", docs, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void The_bus_reports_no_usage_to_the_internet()
+    {
+        // MassTransit's anonymous usage telemetry is on by default and posts to usage-tracking.masstransit.io.
+        Assert.False(_host.Services.GetRequiredService<IOptions<UsageTelemetryOptions>>().Value.Enabled);
     }
 
     public async ValueTask DisposeAsync()

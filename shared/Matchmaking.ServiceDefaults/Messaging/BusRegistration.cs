@@ -81,6 +81,9 @@ public static class BusRegistration
         });
         builder.Services.AddMassTransit(bus =>
         {
+            // MassTransit 8.4+ reports anonymous usage to usage-tracking.masstransit.io unless told not to: a deployment
+            // here sends nothing to the internet by itself (MASSTRANSIT_USAGE_TELEMETRY=true turns it back on).
+            bus.ConfigureUsageTelemetryOptions(options => options.Enabled = false);
             bus.SetKebabCaseEndpointNameFormatter();
             foreach (var register in consumers.Registrations)
             {
