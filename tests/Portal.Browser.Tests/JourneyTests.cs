@@ -257,10 +257,18 @@ public sealed partial class JourneyTests(PortalFixture portal, ITestOutputHelper
         Assert.True(scrollWidth <= 390, $"the page fits a 390 px wide screen (scroll width {scrollWidth})");
         await portal.ScreenshotAsync(page, "21-phone-technologies", output);
 
-        // An enterprise is refused the staff pages.
+        // An enterprise is refused the staff pages, and told so.
         var response = await page.GotoAsync("/review");
         Assert.DoesNotMatch("/review", new Uri(page.Url).AbsolutePath);
-        Assert.NotNull(response);
+        Assert.Equal(403, response!.Status);
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Not open to your account");
+
+        // A record that is not there (or not shown to this account) is a page, in the reader's language.
+        response = await page.GotoAsync($"/needs/{Guid.NewGuid()}?lang=zh-Hant");
+        Assert.Equal(404, response!.Status);
+        Assert.StartsWith("text/html", response.Headers["content-type"], StringComparison.Ordinal);
+        await Expect(page.Locator("h1")).ToHaveTextAsync("找不到頁面");
+        await page.GotoAsync("/?lang=en");
     }
 
     [GeneratedRegex("/technologies/[0-9a-f-]{36}$")]

@@ -21,6 +21,24 @@ public sealed partial class PageSecurityTests(PortalFixture portal)
         var response = await client.PostAsync("/signin", form, Ct);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.DoesNotContain(response.Headers, h => h.Key == "Set-Cookie" && h.Value.Any(v => v.StartsWith("mm-session", StringComparison.Ordinal)));
+        // A page that says what happened, not an empty answer or the API's problem details.
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("<h1>The form has expired</h1>", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_address_is_a_not_found_page_and_an_unknown_API_address_stays_problem_details()
+    {
+        using var client = new HttpClient { BaseAddress = portal.BaseAddress };
+
+        using var page = await client.GetAsync("/no-such-page", Ct);
+        using var api = await client.GetAsync("/api/no-such-endpoint", Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("<h1>Not found</h1>", await page.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, api.StatusCode);
+        Assert.Equal("application/problem+json", api.Content.Headers.ContentType?.MediaType);
     }
 
     [Theory]

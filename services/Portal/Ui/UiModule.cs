@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Matchmaking.ServiceDefaults.Auth;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.FileProviders;
 
 namespace Matchmaking.Portal.Ui;
@@ -46,7 +47,7 @@ public static class UiModule
                 options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 options.LoginPath = "/signin";
                 options.LogoutPath = "/signout";
-                options.AccessDeniedPath = "/";
+                options.AccessDeniedPath = "/status/403";
                 options.SlidingExpiration = false;
             });
         services.AddAuthorizationBuilder()
@@ -55,12 +56,14 @@ public static class UiModule
             .AddPolicy(AdminOnly, p => p.AddAuthenticationSchemes(CookieScheme).RequireRole(Roles.Admin))
             .AddPolicy(UniversityOnly, p => p.AddAuthenticationSchemes(CookieScheme).RequireRole(Roles.University))
             .AddPolicy(EnterpriseOnly, p => p.AddAuthenticationSchemes(CookieScheme).RequireRole(Roles.Enterprise));
+        services.Configure<RouteOptions>(options => options.SetParameterPolicy<PageAddress>(PageAddress.Name));
         services.AddRazorPages(options =>
             {
                 options.Conventions.AuthorizeFolder("/", SignedIn);
                 options.Conventions.AllowAnonymousToPage("/Index");
                 options.Conventions.AllowAnonymousToPage("/SignIn");
                 options.Conventions.AllowAnonymousToPage("/SignOut");
+                options.Conventions.AllowAnonymousToPage("/Status");
                 options.Conventions.AuthorizeFolder("/Admin", AdminOnly);
                 options.Conventions.AuthorizePage("/Review", StaffOnly);
                 options.Conventions.AuthorizePage("/Reports", StaffOnly);
@@ -101,7 +104,37 @@ public static class UiModule
 
             await next();
         });
+        // A page's error (a record that does not exist, a refused form) is a page in the reader's language, not the
+        // problem details the API answers with.
+        // Not in a UseWhen branch: a branch has no routing of its own, so the re-executed request would find no page.
+        app.UseStatusCodePagesWithReExecute("/status/{0}");
+        app.Use((context, next) =>
+        {
+            // Only for the pages, and only where routing found an endpoint: the authorization middleware has then run,
+            // which the re-executed request (routed again straight to its page) needs. An address no page answers
+            // reaches the fallback below; the API keeps its problem details.
+            if (!IsPage(context.Request.Path) || context.GetEndpoint() is null)
+            {
+                context.Features.Get<IStatusCodePagesFeature>()?.Enabled = false;
+            }
+
+            return next(context);
+        });
         app.MapRazorPages();
+        app.MapFallbackToPage($"{{*path:nonfile:{PageAddress.Name}}}", "/Status");
+    }
+
+    private static bool IsPage(PathString path) =>
+        !path.StartsWithSegments("/api") && !path.StartsWithSegments("/health") && !path.StartsWithSegments("/openapi")
+        && !path.StartsWithSegments("/api-docs");
+
+    /// <summary>A route constraint: the address is the web application's, not the API's (whose 404 stays problem details).</summary>
+    public sealed class PageAddress : IRouteConstraint
+    {
+        public const string Name = "pageaddress";
+
+        public bool Match(HttpContext? httpContext, IRouter? route, string routeKey, RouteValueDictionary values, RouteDirection routeDirection) =>
+            httpContext is not null && IsPage(httpContext.Request.Path);
     }
 
     public static ClaimsPrincipal Principal(string accessToken, DateTimeOffset expiresAt, string role, Guid organisationId, string email)
