@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Matchmaking.Testing;
 using Microsoft.Playwright;
@@ -263,12 +265,35 @@ public sealed partial class JourneyTests(PortalFixture portal, ITestOutputHelper
         Assert.Equal(403, response!.Status);
         await Expect(page.Locator("h1")).ToHaveTextAsync("Not open to your account");
 
+        // Another enterprise's need: readable if public, but neither editable nor open to an expression of interest.
+        var others = await OwnNeedAsync("ops@pearl-plastics.demo");
+        await page.GotoAsync($"/needs/{others}");
+        await Expect(page.Locator("h1")).ToBeVisibleAsync();
+        Assert.Equal(0, await page.Locator("#edit").CountAsync());
+        Assert.Equal(0, await page.Locator("form.interest").CountAsync());
+        response = await page.GotoAsync($"/needs/{others}/edit");
+        Assert.Equal(403, response!.Status);
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Not open to your account");
+
         // A record that is not there (or not shown to this account) is a page, in the reader's language.
         response = await page.GotoAsync($"/needs/{Guid.NewGuid()}?lang=zh-Hant");
         Assert.Equal(404, response!.Status);
         Assert.StartsWith("text/html", response.Headers["content-type"], StringComparison.Ordinal);
         await Expect(page.Locator("h1")).ToHaveTextAsync("找不到頁面");
         await page.GotoAsync("/?lang=en");
+    }
+
+    // The id of an open public need of the account's organisation, through the API.
+    private async Task<Guid> OwnNeedAsync(string email)
+    {
+        using var client = new HttpClient { BaseAddress = portal.BaseAddress };
+        var token = await client.PostAsJsonAsync("/api/auth/token", new { email, password = PortalFixture.DemoPassword });
+        var accessToken = (await token.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", accessToken);
+        var mine = await client.GetFromJsonAsync<JsonElement>("/api/needs?mine=true&status=open&pageSize=100");
+        return mine.GetProperty("items").EnumerateArray()
+            .First(need => need.GetProperty("visibility").GetString() == "public")
+            .GetProperty("id").GetGuid();
     }
 
     [GeneratedRegex("/technologies/[0-9a-f-]{36}$")]

@@ -11,7 +11,11 @@ public sealed class DetailsModel(PortalApi api, Tr text) : UiPage(api, text)
 
     public JsonElement Need { get; private set; }
 
+    /// <summary>The need's owner sees its suggestions, may close it (as staff may), edit it and say it is interested.</summary>
     public bool CanManage { get; private set; }
+
+    /// <summary>The caller's organisation posted the need: only it edits the need or expresses interest.</summary>
+    public bool IsOwner { get; private set; }
 
     public IReadOnlyList<JsonElement> Matches { get; private set; } = [];
 
@@ -28,7 +32,8 @@ public sealed class DetailsModel(PortalApi api, Tr text) : UiPage(api, text)
         }
 
         Need = result.Body;
-        CanManage = IsStaff || (IsEnterprise && Need.Str("organisationId") == OrganisationId.ToString());
+        IsOwner = IsEnterprise && Need.Str("organisationId") == OrganisationId.ToString();
+        CanManage = IsStaff || IsOwner;
         if (!CanManage)
         {
             return Page();

@@ -11,7 +11,11 @@ public sealed class DetailsModel(PortalApi api, Tr text) : UiPage(api, text)
 
     public JsonElement Technology { get; private set; }
 
+    /// <summary>The owner and staff see the technology's matches and interests and may withdraw it.</summary>
     public bool CanManage { get; private set; }
+
+    /// <summary>The caller's organisation published the technology: only it edits it.</summary>
+    public bool IsOwner { get; private set; }
 
     public IReadOnlyList<JsonElement> Matches { get; private set; } = [];
 
@@ -30,7 +34,8 @@ public sealed class DetailsModel(PortalApi api, Tr text) : UiPage(api, text)
         }
 
         Technology = result.Body;
-        CanManage = IsStaff || (IsUniversity && Technology.Str("organisationId") == OrganisationId.ToString());
+        IsOwner = IsUniversity && Technology.Str("organisationId") == OrganisationId.ToString();
+        CanManage = IsStaff || IsOwner;
         if (!CanManage)
         {
             return Page();

@@ -21,6 +21,17 @@ public sealed class EditModel(PortalApi api, Tr text) : UiPage(api, text)
             return NotFound();
         }
 
+        // Only the owner edits, and only while it is published: anyone else would fill a form the API refuses to save.
+        if (!IsUniversity || result.Body.Str("organisationId") != OrganisationId.ToString())
+        {
+            return Forbid(UiModule.CookieScheme);
+        }
+
+        if (result.Body.Str("status") != "published")
+        {
+            return LocalRedirect($"/technologies/{Id}");
+        }
+
         Form = TechnologyForm.From(result.Body);
         return Page();
     }
