@@ -58,6 +58,11 @@ public sealed class DemoSeeder(
             var created = await Users.CreateAsync(
                 new Users.CreateRequest(user.Email, user.DisplayName, user.Role, user.OrganisationId, password),
                 portal, hasher, ct, DeterministicId(user.Email));
+            if (created.UnknownOrganisation || created.MismatchedKind is not null)
+            {
+                throw new InvalidOperationException($"Seed account {user.Email} does not fit its organisation {user.OrganisationId}.");
+            }
+
             added[1] += created.User is null ? 0 : 1;
         }
 

@@ -193,6 +193,11 @@ public abstract class PortalTests : IAsyncLifetime
         var unknownOrganisation = await adminClient.PostAsJsonAsync("/api/users",
             new { email = "c@metal.test", displayName = "C", role = "enterprise", organisationId = Guid.NewGuid(), password = Password }, Ct);
         Assert.Equal(HttpStatusCode.BadRequest, unknownOrganisation.StatusCode);
+        // A university account in an enterprise could publish technologies in that company's name.
+        var wrongKind = await adminClient.PostAsJsonAsync("/api/users",
+            new { email = "d@metal.test", displayName = "D", role = "university", organisationId, password = Password }, Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, wrongKind.StatusCode);
+        Assert.True((await wrongKind.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors").TryGetProperty("role", out _));
 
         Assert.Equal(HttpStatusCode.Forbidden, (await staffClient.GetAsync("/api/users", Ct)).StatusCode);
         var users = await adminClient.GetFromJsonAsync<JsonElement>("/api/users", Ct);

@@ -54,6 +54,9 @@ public static class Users
             {
                 { User: { } user } => Results.Created($"/api/users/{user.Id}", user),
                 { UnknownOrganisation: true } => new ValidationErrors().Add("organisationId", "No organisation has this id.").ToResult(),
+                { MismatchedKind: { } kind } => new ValidationErrors().Add("role",
+                    $"A {request.Role} account cannot belong to an organisation of kind {kind}: university accounts belong to "
+                    + "universities, enterprise accounts to enterprises, staff and admin accounts to the centre.").ToResult(),
                 _ => Results.Problem(title: "A user with this e-mail exists.", statusCode: StatusCodes.Status409Conflict),
             };
         });
@@ -89,17 +92,31 @@ public static class Users
         return errors;
     }
 
-    public sealed record CreateResult(User? User, bool UnknownOrganisation);
+    /// <param name="MismatchedKind">The organisation's kind when the role does not fit it (see <see cref="KindFor"/>).</param>
+    public sealed record CreateResult(User? User, bool UnknownOrganisation, string? MismatchedKind = null);
+
+    /// <summary>The kind of organisation an account of the role belongs to: what the role may do follows from it.</summary>
+    public static string KindFor(string role) => role switch
+    {
+        Roles.University => "university",
+        Roles.Enterprise => "enterprise",
+        _ => "centre",
+    };
 
     public static Task<CreateResult> CreateAsync(CreateRequest request, PortalDatabase database, IPasswordHasher<PortalUser> hasher,
         CancellationToken ct, Guid? id = null) =>
         database.WriteAsync(async (connection, transaction) =>
         {
-            var organisationExists = await connection.ExecuteScalarAsync<int>(
-                "SELECT COUNT(*) FROM organisations WHERE id = @Id", new { Id = request.OrganisationId!.Value }, transaction);
-            if (organisationExists == 0)
+            var kind = await connection.ExecuteScalarAsync<string?>(
+                "SELECT kind FROM organisations WHERE id = @Id", new { Id = request.OrganisationId!.Value }, transaction);
+            if (kind is null)
             {
                 return new CreateResult(null, UnknownOrganisation: true);
+            }
+
+            if (kind != KindFor(request.Role!))
+            {
+                return new CreateResult(null, UnknownOrganisation: false, MismatchedKind: kind);
             }
 
             var user = new User
