@@ -259,6 +259,12 @@ public sealed partial class JourneyTests(PortalFixture portal, ITestOutputHelper
         Assert.True(scrollWidth <= 390, $"the page fits a 390 px wide screen (scroll width {scrollWidth})");
         await portal.ScreenshotAsync(page, "21-phone-technologies", output);
 
+        // A signed-out visitor who chose Chinese in the address gets the sign-in page in Chinese.
+        var chinese = await portal.NewPageAsync();
+        await chinese.GotoAsync("/deals?lang=zh-Hant");
+        await Expect(chinese).ToHaveURLAsync(new Regex("/signin\\?ReturnUrl=.*&lang=zh-Hant$", RegexOptions.IgnoreCase));
+        await Expect(chinese.Locator("html")).ToHaveAttributeAsync("lang", "zh-Hant");
+
         // An enterprise is refused the staff pages, and told so.
         var response = await page.GotoAsync("/review");
         Assert.DoesNotMatch("/review", new Uri(page.Url).AbsolutePath);

@@ -49,6 +49,16 @@ public static class UiModule
                 options.LogoutPath = "/signout";
                 options.AccessDeniedPath = "/status/403";
                 options.SlidingExpiration = false;
+                // Sign-in is asked for before the page (and its language switch) runs: a language the address chose
+                // goes on to the sign-in page, which then remembers it as any page does.
+                options.Events.OnRedirectToLogin = context =>
+                {
+                    var lang = context.Request.Query["lang"].ToString();
+                    context.Response.Redirect(UiText.Languages.Contains(lang)
+                        ? $"{context.RedirectUri}&lang={Uri.EscapeDataString(lang)}"
+                        : context.RedirectUri);
+                    return Task.CompletedTask;
+                };
             });
         services.AddAuthorizationBuilder()
             .AddPolicy(SignedIn, p => p.AddAuthenticationSchemes(CookieScheme).RequireAuthenticatedUser())
