@@ -198,6 +198,28 @@ public sealed partial class JourneyTests(PortalFixture portal, ITestOutputHelper
     }
 
     [Fact]
+    public async Task A_refused_form_keeps_what_was_typed()
+    {
+        // A university account for an enterprise: the API refuses it (the role must fit the organisation's kind).
+        var admin = await SignInAsync("admin@centre.demo");
+        await admin.GotoAsync("/admin/users");
+        var email = $"mismatch-{Guid.NewGuid():N}@centre.demo";
+        await admin.Locator("input[name=email]").FillAsync(email);
+        await admin.Locator("input[name=displayName]").FillAsync("Kept Name");
+        await admin.Locator("select[name=role]").SelectOptionAsync("university");
+        await admin.Locator("select[name=organisationId]").SelectOptionAsync(new SelectOptionValue { Label = "Pearl Plastics Manufacturing (demo)" });
+        await admin.Locator("input[name=password]").FillAsync("a-long-enough-password");
+        await admin.Locator("input[name=password]").PressAsync("Enter");
+
+        await Expect(admin.Locator("#error")).ToContainTextAsync("cannot belong to an organisation of kind enterprise");
+        await Expect(admin.Locator("input[name=email]")).ToHaveValueAsync(email);
+        await Expect(admin.Locator("input[name=displayName]")).ToHaveValueAsync("Kept Name");
+        await Expect(admin.Locator("select[name=role]")).ToHaveValueAsync("university");
+        Assert.Equal("Pearl Plastics Manufacturing (demo)",
+            (await admin.Locator("select[name=organisationId] option:checked").TextContentAsync())?.Trim());
+    }
+
+    [Fact]
     public async Task The_pager_moves_through_a_long_list()
     {
         // The demo seeds hold more technologies than one page shows (20).

@@ -44,8 +44,14 @@ public sealed class DetailsModel(PortalApi api, Tr text) : UiPage(api, text)
         return Page();
     }
 
+    /// <summary>What the staff member typed into the forms, shown again when the API refused it.</summary>
+    public sealed record TypedForms(string? Stage = null, string? Reason = null, string? Note = null, string? Text = null);
+
+    public TypedForms Typed { get; private set; } = new();
+
     public async Task<IActionResult> OnPostMoveAsync(string? stage, string? reason, string? note)
     {
+        Typed = new TypedForms(Stage: stage, Reason: reason, Note: note);
         var result = await PostAsync($"/api/deals/{Id}/stage", new
         {
             stage,
@@ -63,6 +69,7 @@ public sealed class DetailsModel(PortalApi api, Tr text) : UiPage(api, text)
 
     public async Task<IActionResult> OnPostNoteAsync(string? text)
     {
+        Typed = new TypedForms(Text: text);
         var result = await PostAsync($"/api/deals/{Id}/notes", new { text = text?.Trim() ?? "" });
         if (result.Ok)
         {

@@ -66,8 +66,12 @@ public sealed class DetailsModel(PortalApi api, Tr text) : UiPage(api, text)
         return Back("need.closed", $"/needs/{Id}");
     }
 
+    /// <summary>The suggestion an expression of interest was refused for, and its message, shown again there.</summary>
+    public (string? MatchId, string? Message) TypedInterest { get; private set; }
+
     public async Task<IActionResult> OnPostInterestAsync(Guid matchId, string? message)
     {
+        TypedInterest = (matchId.ToString(), message);
         var result = await PostAsync($"/api/matches/{matchId}/interest",
             new { message = string.IsNullOrWhiteSpace(message) ? null : message.Trim() });
         if (!result.Ok)
