@@ -92,6 +92,9 @@ public sealed partial class JourneyTests(PortalFixture portal, ITestOutputHelper
         var suggestion = manufacturer.Locator("#suggestions .match", new() { HasText = technologyTitle });
         await ReloadUntilVisibleAsync(manufacturer, suggestion, "the new technology to be suggested for the Chinese need");
         await Expect(suggestion.Locator(".why")).ToContainTextAsync("配對原因");
+        // In Chinese throughout: the main factors, not the engine's English summary.
+        await Expect(suggestion.Locator(".why p").First).ToContainTextAsync("主要因素");
+        await Expect(suggestion.Locator(".why p").First).Not.ToContainTextAsync("Matched");
         await portal.ScreenshotAsync(manufacturer, "05-need-suggestions-zh", output);
 
         // "I'm interested".

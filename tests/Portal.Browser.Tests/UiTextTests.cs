@@ -27,6 +27,18 @@ public sealed partial class UiTextTests
     }
 
     [Fact]
+    public void Every_score_feature_the_engine_explains_has_a_name_in_both_languages()
+    {
+        // The shared words' share is split over the candidate's text fields (title, body, keywords) instead of "text".
+        var features = Matchmaking.Matching.Engine.RankingFeatures.Names.Where(name => name != "text")
+            .Concat(["title", "body", "keywords", Matchmaking.Matching.Engine.Semantic.SemanticFusion.FeatureName]);
+        foreach (var feature in features)
+        {
+            Assert.True(Text.Entries.ContainsKey("feature." + feature), $"feature.{feature} is in the resources");
+        }
+    }
+
+    [Fact]
     public void Every_key_a_page_uses_is_in_the_resources()
     {
         var pages = Path.Combine(RepositoryRoot(), "services", "Portal", "Pages");
