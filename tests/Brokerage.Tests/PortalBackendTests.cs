@@ -124,6 +124,14 @@ public abstract class PortalBackendTests(BrokerageService brokerage)
         Assert.Equal(["deal-stage-changed"], await KindsAsync(enterprise, $"/deals/{dealId}"));
         Assert.Equal(["deal-stage-changed"], await KindsAsync(brokerage.Staff, $"/deals/{dealId}"));
 
+        // Each says what it says as a template too, for a page to say it in its reader's language.
+        var templates = (await InboxAsync(university, unread: false)).GetProperty("items").EnumerateArray()
+            .ToDictionary(i => i.String("kind")!, i => i.GetProperty("template"));
+        Assert.Equal("technology-match", templates["match-found"].String("key"));
+        Assert.Equal("interest-university", templates["interest-expressed"].String("key"));
+        Assert.Equal("deal-opened", templates["deal-stage-changed"].String("key"));
+        Assert.Equal("suggested", templates["deal-stage-changed"].GetProperty("args").String("to"));
+
         // A fresh user of the same university has its own read state.
         var inbox = await InboxAsync(university, unread: true);
         Assert.Equal(3, inbox.GetProperty("unread").GetInt64());
@@ -155,6 +163,11 @@ public abstract class PortalBackendTests(BrokerageService brokerage)
 
         Assert.True(idle >= 1);
         Assert.Equal(["deal-idle"], await KindsAsync(brokerage.Staff, $"/deals/{dealId}", "deal-idle"));
+        var idleTemplate = (await InboxAsync(brokerage.Staff, unread: false)).GetProperty("items").EnumerateArray()
+            .Single(i => i.String("kind") == "deal-idle" && i.String("link") == $"/deals/{dealId}").GetProperty("template");
+        Assert.Equal("deal-idle", idleTemplate.String("key"));
+        Assert.Equal("suggested", idleTemplate.GetProperty("args").String("stage"));
+        Assert.Equal("2", idleTemplate.GetProperty("args").String("days"));
         Assert.Empty(await KindsAsync(TestUsers.InOrganisation(Roles.Enterprise, pair.NeedOrganisationId), $"/deals/{dealId}", "deal-idle"));
     }
 

@@ -184,6 +184,9 @@ public sealed partial class JourneyTests(PortalFixture portal, ITestOutputHelper
         await ReloadUntilVisibleAsync(manufacturer, manufacturer.Locator("#unread-count"), "an unread notification for the manufacturer");
         await manufacturer.GotoAsync("/inbox");
         await Expect(manufacturer.Locator("#inbox li").First).ToBeVisibleAsync();
+        // Said in Chinese, stages in words: "項目由「已介紹」進入「已簽保密協議」" rather than the stored English text.
+        await Expect(manufacturer.Locator("#inbox")).ToContainTextAsync("你的需求有新配對");
+        await Expect(manufacturer.Locator("#inbox")).Not.ToContainTextAsync("The deal moved");
         await portal.ScreenshotAsync(manufacturer, "12-inbox-zh", output);
 
         // Admin pages, and the audit log records the stage changes.

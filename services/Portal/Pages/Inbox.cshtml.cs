@@ -23,6 +23,37 @@ public sealed class InboxModel(PortalApi api, Tr text) : UiPage(api, text)
         Unread = result.Ok ? result.Body.Obj("unread")?.GetInt64() ?? 0 : 0;
     }
 
+    /// <summary>
+    /// A notification's title and text in the reader's language, from its template (a text key and values: stages and
+    /// listing kinds are named in words); the stored English text for one without a template or with a key the
+    /// pages do not know.
+    /// </summary>
+    public (string Title, string Body) Say(JsonElement notification)
+    {
+        var english = (notification.Str("title") ?? "", notification.Str("body") ?? "");
+        if (notification.Obj("template") is not { ValueKind: JsonValueKind.Object } template
+            || template.Str("key") is not { } key
+            || T["notice." + key + ".title"] is var title && title == "notice." + key + ".title")
+        {
+            return english;
+        }
+
+        var args = template.Obj("args") is { ValueKind: JsonValueKind.Object } values
+            ? values.EnumerateObject().ToDictionary(p => p.Name, p => Word(p.Name, p.Value.GetString() ?? ""))
+            : [];
+        return (Fill(title, args), Fill(T["notice." + key + ".body"], args));
+    }
+
+    private string Word(string name, string value) => name switch
+    {
+        "from" or "to" or "stage" => T["stage." + value],
+        "listingKind" => T.IsChinese ? T["type." + value] : T["type." + value].ToLowerInvariant(),
+        _ => value,
+    };
+
+    private static string Fill(string text, IReadOnlyDictionary<string, string> args) =>
+        args.Aggregate(text, (filled, arg) => filled.Replace("{" + arg.Key + "}", arg.Value, StringComparison.Ordinal));
+
     public async Task<IActionResult> OnPostReadAsync(Guid id)
     {
         await PostAsync($"/api/notifications/{id}/read", null);

@@ -63,11 +63,14 @@ public static class StageChange
             ? $"Centre staff opened a deal at stage {toStage}."
             : $"The deal moved from {fromStage} to {toStage}.";
         var link = $"/deals/{dealId:D}";
-        await Notify.StaffAsync(connection, transaction, Notify.DealStageChanged, title, body, link, key, changedAt);
-        await Notify.OrganisationAsync(connection, transaction, parties.NeedOrganisationId, Notify.DealStageChanged, title, body, link, key, changedAt);
+        var template = fromStage is null
+            ? new NotificationTemplate("deal-opened", ("to", toStage))
+            : new NotificationTemplate("deal-moved", ("from", fromStage), ("to", toStage));
+        await Notify.StaffAsync(connection, transaction, Notify.DealStageChanged, title, body, link, key, changedAt, template);
+        await Notify.OrganisationAsync(connection, transaction, parties.NeedOrganisationId, Notify.DealStageChanged, title, body, link, key, changedAt, template);
         if (parties.NeedVisibility != "staff-only" || parties.Introduced == 1)
         {
-            await Notify.OrganisationAsync(connection, transaction, parties.TechnologyOrganisationId, Notify.DealStageChanged, title, body, link, key, changedAt);
+            await Notify.OrganisationAsync(connection, transaction, parties.TechnologyOrganisationId, Notify.DealStageChanged, title, body, link, key, changedAt, template);
         }
     }
 

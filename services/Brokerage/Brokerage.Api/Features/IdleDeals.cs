@@ -28,7 +28,8 @@ public static class IdleDeals
                 var limit = options.LimitFor(deal.Stage)!.Value;
                 await Notify.StaffAsync(connection, transaction, Notify.DealIdle, $"A deal is idle at {deal.Stage}",
                     $"The deal has been at {deal.Stage} for more than {limit.TotalDays:0.##} day(s). {BrokerageOptions.NextAction(deal.Stage)}",
-                    $"/deals/{deal.Id:D}", $"deal-idle:{deal.Id:D}:{deal.Stage}:{deal.UpdatedAt.UtcTicks}", now);
+                    $"/deals/{deal.Id:D}", $"deal-idle:{deal.Id:D}:{deal.Stage}:{deal.UpdatedAt.UtcTicks}", now,
+                    new NotificationTemplate("deal-idle", ("stage", deal.Stage), ("days", limit.TotalDays.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture))));
             }
 
             return idle;

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using Matchmaking.Brokerage.Api.Notifications;
 using Matchmaking.ServiceDefaults.Auth;
 using Matchmaking.ServiceDefaults.Web;
 
@@ -11,7 +12,10 @@ namespace Matchmaking.Brokerage.Api.Features;
 /// </summary>
 public static class NotificationInbox
 {
-    public sealed record Item(Guid Id, string Kind, string Title, string Body, string Link, DateTimeOffset CreatedAt, DateTimeOffset? ReadAt);
+    /// <param name="Template">What it says as a text key and values, for a client to say it in its reader's language; null
+    /// for notifications written before templates (title and body are English).</param>
+    public sealed record Item(Guid Id, string Kind, string Title, string Body, string Link, DateTimeOffset CreatedAt, DateTimeOffset? ReadAt,
+        NotificationTemplate? Template);
 
     public sealed record Response(long Total, long Unread, int Page, int PageSize, IReadOnlyList<Item> Items);
 
@@ -80,7 +84,7 @@ public static class NotificationInbox
         var unread = await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) AS Unread {From} AND r.read_at IS NULL", parameters);
         var rows = await connection.QueryAsync<Row>(
             $"""
-            SELECT x.id AS Id, x.kind AS Kind, x.title AS Title, x.body AS Body, x.link AS Link,
+            SELECT x.id AS Id, x.kind AS Kind, x.title AS Title, x.body AS Body, x.link AS Link, x.template AS Template,
                    x.created_at AS CreatedAt, r.read_at AS ReadAt
             {From} AND (@UnreadOnly = 0 OR r.read_at IS NULL)
             ORDER BY x.created_at DESC, x.id
@@ -88,7 +92,7 @@ public static class NotificationInbox
             """,
             parameters);
         return new Response(total, unread, page, pageSize,
-            rows.Select(r => new Item(r.Id, r.Kind, r.Title, r.Body, r.Link, r.CreatedAt, r.ReadAt)).ToList());
+            rows.Select(r => new Item(r.Id, r.Kind, r.Title, r.Body, r.Link, r.CreatedAt, r.ReadAt, NotificationTemplate.FromJson(r.Template))).ToList());
     }
 
     /// <returns>false when the notification is not the caller's (or does not exist).</returns>
@@ -148,7 +152,7 @@ public static class NotificationInbox
         parameters.Add("Until", until);
         var rows = await connection.QueryAsync<Row>(
             $"""
-            SELECT x.id AS Id, x.kind AS Kind, x.title AS Title, x.body AS Body, x.link AS Link,
+            SELECT x.id AS Id, x.kind AS Kind, x.title AS Title, x.body AS Body, x.link AS Link, x.template AS Template,
                    x.created_at AS CreatedAt, r.read_at AS ReadAt, x.arrived_at AS ArrivedAt
             FROM notifications x
             LEFT JOIN notification_reads r ON r.notification_id = x.id AND r.user_id = @UserId
@@ -156,7 +160,7 @@ public static class NotificationInbox
             ORDER BY x.arrived_at, x.id
             """,
             parameters);
-        return rows.Select(r => (new Item(r.Id, r.Kind, r.Title, r.Body, r.Link, r.CreatedAt, r.ReadAt), r.ArrivedAt)).ToList();
+        return rows.Select(r => (new Item(r.Id, r.Kind, r.Title, r.Body, r.Link, r.CreatedAt, r.ReadAt, NotificationTemplate.FromJson(r.Template)), r.ArrivedAt)).ToList();
     }
 
     private static DynamicParameters Parameters(Caller caller)
@@ -173,6 +177,8 @@ public static class NotificationInbox
         public Guid Id { get; init; }
 
         public string Kind { get; init; } = "";
+
+        public string? Template { get; init; }
 
         public string Title { get; init; } = "";
 

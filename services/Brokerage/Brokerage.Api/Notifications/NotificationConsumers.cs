@@ -35,7 +35,8 @@ public static class MatchFoundNotifications
                 {
                     notifications.Add(Notify.ForOrganisation(fresh[0].NeedOrganisationId, Notify.MatchFound, "New matches for your need",
                         $"The matching engine suggested {Count(fresh.Count, "technology", "technologies")} for your need.",
-                        $"/needs/{fresh[0].NeedId:D}", GroupKey(message, fresh), message.OccurredAt));
+                        $"/needs/{fresh[0].NeedId:D}", GroupKey(message, fresh), message.OccurredAt,
+                        new NotificationTemplate("need-matches", ("count", fresh.Count))));
                 }
 
                 notifications.AddRange(toUniversity.Select(match => ToTechnologyOwner(match, message.OccurredAt)));
@@ -46,7 +47,8 @@ public static class MatchFoundNotifications
                     notifications.Add(Notify.ForOrganisation(toUniversity[0].TechnologyOrganisationId, Notify.MatchFound,
                         "New matches for your technology",
                         $"The matching engine suggested {Count(toUniversity.Count, "need", "needs")} your technology may answer.",
-                        $"/technologies/{toUniversity[0].TechnologyId:D}", GroupKey(message, toUniversity), message.OccurredAt));
+                        $"/technologies/{toUniversity[0].TechnologyId:D}", GroupKey(message, toUniversity), message.OccurredAt,
+                        new NotificationTemplate("technology-matches", ("count", toUniversity.Count))));
                 }
 
                 notifications.AddRange(fresh.Select(match => ToNeedOwner(match, message.OccurredAt)));
@@ -61,7 +63,8 @@ public static class MatchFoundNotifications
         {
             notifications.Add(Notify.ForStaff(Notify.MatchFound, "New suggestions to review",
                 $"The matching engine made {fresh.Count} new suggestion(s) for a {message.ListingKind}.",
-                "/review", $"match-found:{messageId ?? Guid.NewGuid():D}", message.OccurredAt));
+                "/review", $"match-found:{messageId ?? Guid.NewGuid():D}", message.OccurredAt,
+                new NotificationTemplate("staff-suggestions", ("count", fresh.Count), ("listingKind", message.ListingKind))));
         }
 
         return notifications;
@@ -84,12 +87,13 @@ public static class MatchFoundNotifications
 
     private static Notification ToNeedOwner(SuggestedMatch match, DateTimeOffset at) =>
         Notify.ForOrganisation(match.NeedOrganisationId, Notify.MatchFound, "New match for your need",
-            "The matching engine suggested a technology for your need.", $"/needs/{match.NeedId:D}", PairKey(match), at);
+            "The matching engine suggested a technology for your need.", $"/needs/{match.NeedId:D}", PairKey(match), at,
+            new NotificationTemplate("need-match"));
 
     private static Notification ToTechnologyOwner(SuggestedMatch match, DateTimeOffset at) =>
         Notify.ForOrganisation(match.TechnologyOrganisationId, Notify.MatchFound, "New match for your technology",
             "The matching engine suggested a need your technology may answer.", $"/technologies/{match.TechnologyId:D}",
-            PairKey(match), at);
+            PairKey(match), at, new NotificationTemplate("technology-match"));
 }
 
 /// <summary>interest-expressed: to the technology's university (unless the need is staff-only) and to staff.</summary>
@@ -104,11 +108,11 @@ public sealed class BrokerageInterestExpressedConsumer(BrokerageDatabase databas
             {
                 await Notify.OrganisationAsync(connection, transaction, interest.TechnologyOrganisationId, Notify.InterestExpressed,
                     "An enterprise is interested in your technology", "An enterprise expressed interest in a match with your technology.",
-                    $"/technologies/{interest.TechnologyId:D}", key, interest.OccurredAt);
+                    $"/technologies/{interest.TechnologyId:D}", key, interest.OccurredAt, new NotificationTemplate("interest-university"));
             }
 
             await Notify.StaffAsync(connection, transaction, Notify.InterestExpressed,
                 "Interest expressed in a suggestion", "An enterprise expressed interest in a suggested match.",
-                "/review", key, interest.OccurredAt);
+                "/review", key, interest.OccurredAt, new NotificationTemplate("interest-staff"));
         });
 }
