@@ -414,16 +414,16 @@ public sealed class Stack : IAsyncDisposable
     /// </summary>
     public Task<int> StaffToldBeyondSuggestionsAsync() => CountAsync("Brokerage",
         """
-        SELECT (SELECT COALESCE(SUM(substring(body FROM 'made ([0-9]+) new')::int), 0)
-                FROM notifications WHERE audience = 'staff' AND kind = 'match-found')
+        SELECT (SELECT COALESCE(SUM((template::json->'args'->>'count')::int), 0)
+                FROM notifications WHERE audience = 'staff' AND kind = 'match-found' AND template::json->>'key' = 'staff-suggestions')
              - (SELECT COUNT(*) FROM suggestions)
         """);
 
     /// <summary>
     /// What Brokerage made of each need's suggestions: the pairs Matching announced for the need (in its
     /// <c>MatchesSuggested</c> events), how many of them Brokerage holds as suggestions, how many its owner was told of
-    /// (the count in each "new matches for your need" notification), and how many technology owners were told of a
-    /// pair with it (one notification each; the needs posted here are public, so every pair is told).
+    /// (by each notification's template: need-matches with its count, need-match one), and how many technology owners
+    /// were told of a pair with it (one notification each; the needs posted here are public, so every pair is told).
     /// </summary>
     public async Task<Dictionary<Guid, BrokerageEffect>> BrokerageEffectsAsync(IReadOnlyCollection<Guid> needs)
     {
@@ -431,7 +431,7 @@ public sealed class Stack : IAsyncDisposable
         // Brokerage first, Matching after: Brokerage holds only what Matching announced before it, so a computation
         // announced in between shows as not arrived yet, never as told twice.
         List<(string Need, string Match)> suggested;
-        List<(string Link, string Body, string Key)> notices;
+        List<(string Link, string? Template, string Key)> notices;
         await using (var brokerage = new NpgsqlConnection(Databases["Brokerage"]))
         {
             await brokerage.OpenAsync();
@@ -440,9 +440,9 @@ public sealed class Stack : IAsyncDisposable
                 "SELECT need_id, match_id FROM suggestions WHERE need_id = ANY(@ids)", new { ids }, snapshot)).ToList();
             // The need's owner's (linked to the need) and the technology owners' pair notifications (the need's id third
             // in the key); the rest of the inbox is not read.
-            notices = (await brokerage.QueryAsync<(string, string, string)>(
+            notices = (await brokerage.QueryAsync<(string, string?, string)>(
                 """
-                SELECT link, body, dedupe_key FROM notifications
+                SELECT link, template, dedupe_key FROM notifications
                 WHERE audience = 'organisation' AND kind = 'match-found'
                   AND (link = ANY(@links) OR split_part(dedupe_key, ':', 3) = ANY(@ids))
                 """,
@@ -461,15 +461,12 @@ public sealed class Stack : IAsyncDisposable
         var suggestedByNeed = suggested.ToLookup(row => row.Need, row => row.Match);
         var needOwnerTold = new Dictionary<string, int>();
         var technologyOwnersTold = new Dictionary<string, int>();
-        foreach (var (link, body, key) in notices)
+        foreach (var (link, template, key) in notices)
         {
             if (link.StartsWith("/needs/", StringComparison.Ordinal))
             {
-                // "… suggested 3 technologies for your need", "… suggested a technology for your need".
-                var count = s_toldCount.Match(body);
                 var need = link["/needs/".Length..];
-                needOwnerTold[need] = needOwnerTold.GetValueOrDefault(need)
-                    + (!count.Success ? 0 : count.Groups[1].Value == "a" ? 1 : int.Parse(count.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+                needOwnerTold[need] = needOwnerTold.GetValueOrDefault(need) + ToldCount(template);
             }
             else if (link.StartsWith("/technologies/", StringComparison.Ordinal) && key.Split(':') is [_, _, var pairNeed, _])
             {
@@ -486,8 +483,24 @@ public sealed class Stack : IAsyncDisposable
         });
     }
 
-    private static readonly System.Text.RegularExpressions.Regex s_toldCount =
-        new(@"suggested ([0-9]+|a) technolog", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+    // How many pairs a need owner's notification tells of, by its template: need-matches {count}, need-match one; none
+    // (no template, another key) counts none, so a notification that says nothing countable shows as pairs lost.
+    private static int ToldCount(string? template)
+    {
+        if (template is null)
+        {
+            return 0;
+        }
+
+        using var document = JsonDocument.Parse(template);
+        var root = document.RootElement;
+        return root.GetProperty("key").GetString() switch
+        {
+            "need-matches" => int.Parse(root.GetProperty("args").GetProperty("count").GetString()!, System.Globalization.CultureInfo.InvariantCulture),
+            "need-match" => 1,
+            _ => 0,
+        };
+    }
 
     public async ValueTask DisposeAsync()
     {
