@@ -13,6 +13,10 @@ public sealed class EditModel(PortalApi api, Tr text) : UiPage(api, text)
 
     public ApiResult? Result { get; private set; }
 
+    /// <summary>The title as stored, for the heading: a refused save shows the form as typed under the title it had.</summary>
+    [BindProperty]
+    public string? Heading { get; set; }
+
     public async Task<IActionResult> OnGetAsync()
     {
         var result = await GetAsync($"/api/technologies/{Id}");
@@ -33,6 +37,7 @@ public sealed class EditModel(PortalApi api, Tr text) : UiPage(api, text)
         }
 
         Form = TechnologyForm.From(result.Body);
+        Heading = Form.Title;
         return Page();
     }
 
