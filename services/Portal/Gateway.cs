@@ -11,9 +11,10 @@ namespace Matchmaking.Portal;
 /// The gateway follows each replica's health: it probes <c>/health/serving</c> every
 /// <c>Matchmaking:Gateway:HealthCheckInterval</c> (5 seconds unless set) and takes a replica that fails two probes in a
 /// row out of the rotation until one succeeds again; a replica whose real requests fail to reach it (refused, reset or
-/// timed out: 30% of at least ten within a minute) leaves it at once, for 30 seconds. When no replica of a service is healthy, all of them
-/// are tried rather than none. It probes <c>/health/serving</c>, not <c>/health/ready</c>: while the broker is away every
-/// replica is unready but still answers reads and keeps posts in its outbox.
+/// timed out: 30% of at least ten within a minute) leaves it for 30 seconds without waiting for a probe. When no
+/// replica of a service is healthy, all of them are tried rather than none. It probes <c>/health/serving</c>, not
+/// <c>/health/ready</c>: while the broker is away every replica is unready but still answers reads and keeps posts in
+/// its outbox.
 /// </para>
 /// </summary>
 public static class Gateway
