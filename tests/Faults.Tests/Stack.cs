@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
+using Matchmaking.Brokerage.Api.Notifications;
 using Matchmaking.ServiceDefaults.Auth;
 using Matchmaking.Testing;
 using Npgsql;
@@ -485,22 +486,12 @@ public sealed class Stack : IAsyncDisposable
 
     // How many pairs a need owner's notification tells of, by its template: need-matches {count}, need-match one; none
     // (no template, another key) counts none, so a notification that says nothing countable shows as pairs lost.
-    private static int ToldCount(string? template)
+    private static int ToldCount(string? template) => NotificationTemplate.FromJson(template) switch
     {
-        if (template is null)
-        {
-            return 0;
-        }
-
-        using var document = JsonDocument.Parse(template);
-        var root = document.RootElement;
-        return root.GetProperty("key").GetString() switch
-        {
-            "need-matches" => int.Parse(root.GetProperty("args").GetProperty("count").GetString()!, System.Globalization.CultureInfo.InvariantCulture),
-            "need-match" => 1,
-            _ => 0,
-        };
-    }
+        { Key: "need-matches" } told => int.Parse(told.Args["count"], System.Globalization.CultureInfo.InvariantCulture),
+        { Key: "need-match" } => 1,
+        _ => 0,
+    };
 
     public async ValueTask DisposeAsync()
     {

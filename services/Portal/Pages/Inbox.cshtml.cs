@@ -33,7 +33,7 @@ public sealed class InboxModel(PortalApi api, Tr text) : UiPage(api, text)
         var english = (notification.Str("title") ?? "", notification.Str("body") ?? "");
         if (notification.Obj("template") is not { ValueKind: JsonValueKind.Object } template
             || template.Str("key") is not { } key
-            || T["notice." + key + ".title"] is var title && title == "notice." + key + ".title")
+            || !T.Has("notice." + key + ".title"))
         {
             return english;
         }
@@ -41,7 +41,7 @@ public sealed class InboxModel(PortalApi api, Tr text) : UiPage(api, text)
         var args = template.Obj("args") is { ValueKind: JsonValueKind.Object } values
             ? values.EnumerateObject().ToDictionary(p => p.Name, p => Word(p.Name, p.Value.GetString() ?? ""))
             : [];
-        return (Fill(title, args), Fill(T["notice." + key + ".body"], args));
+        return (Fill(T["notice." + key + ".title"], args), Fill(T["notice." + key + ".body"], args));
     }
 
     private string Word(string name, string value) => name switch

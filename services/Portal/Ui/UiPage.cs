@@ -83,6 +83,23 @@ public abstract class UiPage(PortalApi api, Tr text) : PageModel
             ? items.EnumerateArray().ToList()
             : [];
 
+    /// <summary>
+    /// Whether the caller's organisation posted <paramref name="listing"/> (a need or technology answer) and the caller's
+    /// role is the one that posts such listings: only then may it edit the listing.
+    /// </summary>
+    protected bool Owns(JsonElement listing, string postingRole) =>
+        Role == postingRole && listing.Str("organisationId") == OrganisationId.ToString();
+
+    /// <summary>
+    /// For an edit page: a refusal when the caller may not edit <paramref name="listing"/> as it is (not its owner: the
+    /// 403 page; no longer <paramref name="openStatus"/>: back to <paramref name="page"/>), or null to show the form. Anyone
+    /// else would fill in a form the API refuses to save.
+    /// </summary>
+    protected IActionResult? RefuseEdit(JsonElement listing, string postingRole, string openStatus, string page) =>
+        !Owns(listing, postingRole) ? Forbid(UiModule.CookieScheme)
+        : listing.Str("status") != openStatus ? LocalRedirect(page)
+        : null;
+
     protected IActionResult Back(string flashKey, string url)
     {
         Flash = flashKey;

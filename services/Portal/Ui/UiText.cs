@@ -79,6 +79,9 @@ public sealed class Tr(UiText text, IHttpContextAccessor accessor)
 
     public string this[string key] => text.Get(key, Lang);
 
+    /// <summary>Whether the text has <paramref name="key"/> (an unknown key reads as itself).</summary>
+    public bool Has(string key) => text.Entries.ContainsKey(key);
+
     public string Format(string key, params object?[] args) => string.Format(CultureInfo.CurrentCulture, this[key], args);
 
     /// <summary>A sector's name in the current language (Traditional Chinese names come with the taxonomy).</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Matchmaking.Portal.Ui;
+using Matchmaking.ServiceDefaults.Auth;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Matchmaking.Portal.Pages.Needs;
@@ -32,7 +33,7 @@ public sealed class DetailsModel(PortalApi api, Tr text) : UiPage(api, text)
         }
 
         Need = result.Body;
-        IsOwner = IsEnterprise && Need.Str("organisationId") == OrganisationId.ToString();
+        IsOwner = Owns(Need, Roles.Enterprise);
         CanManage = IsStaff || IsOwner;
         if (!CanManage)
         {

@@ -1,4 +1,5 @@
 using Matchmaking.Portal.Ui;
+using Matchmaking.ServiceDefaults.Auth;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Matchmaking.Portal.Pages.Needs;
@@ -25,15 +26,9 @@ public sealed class EditModel(PortalApi api, Tr text) : UiPage(api, text)
             return NotFound();
         }
 
-        // Only the owner edits, and only while it is open: anyone else would fill a form the API refuses to save.
-        if (!IsEnterprise || result.Body.Str("organisationId") != OrganisationId.ToString())
+        if (RefuseEdit(result.Body, Roles.Enterprise, "open", $"/needs/{Id}") is { } refusal)
         {
-            return Forbid(UiModule.CookieScheme);
-        }
-
-        if (result.Body.Str("status") != "open")
-        {
-            return LocalRedirect($"/needs/{Id}");
+            return refusal;
         }
 
         Form = NeedForm.From(result.Body);

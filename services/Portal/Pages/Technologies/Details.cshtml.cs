@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Matchmaking.Portal.Ui;
+using Matchmaking.ServiceDefaults.Auth;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Matchmaking.Portal.Pages.Technologies;
@@ -34,7 +35,7 @@ public sealed class DetailsModel(PortalApi api, Tr text) : UiPage(api, text)
         }
 
         Technology = result.Body;
-        IsOwner = IsUniversity && Technology.Str("organisationId") == OrganisationId.ToString();
+        IsOwner = Owns(Technology, Roles.University);
         CanManage = IsStaff || IsOwner;
         if (!CanManage)
         {

@@ -1,4 +1,5 @@
 using Matchmaking.Portal.Ui;
+using Matchmaking.ServiceDefaults.Auth;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Matchmaking.Portal.Pages.Technologies;
@@ -25,15 +26,9 @@ public sealed class EditModel(PortalApi api, Tr text) : UiPage(api, text)
             return NotFound();
         }
 
-        // Only the owner edits, and only while it is published: anyone else would fill a form the API refuses to save.
-        if (!IsUniversity || result.Body.Str("organisationId") != OrganisationId.ToString())
+        if (RefuseEdit(result.Body, Roles.University, "published", $"/technologies/{Id}") is { } refusal)
         {
-            return Forbid(UiModule.CookieScheme);
-        }
-
-        if (result.Body.Str("status") != "published")
-        {
-            return LocalRedirect($"/technologies/{Id}");
+            return refusal;
         }
 
         Form = TechnologyForm.From(result.Body);
